@@ -1,0 +1,249 @@
+"""Quality and speed benchmark for the quote extractor (run by hand: ``python benchmarks/extraction.py``).
+
+Scores :func:`bot.services.extraction.extract_quotes` and a simple regex-pattern baseline on the
+quotes-dev data (``/work/shared/data/quotes-dev``; override with ``ONRECORD_QUOTES_DEV``):
+
+- quote-span precision / recall / F1, exact (same words) and at >= 0.8 token overlap;
+- speaker accuracy on matched quotes (gold speaker or one of its aliases; case, a leading "the",
+  possessives and punctuation ignored), also on the quotes whose gold speaker is a name;
+- date accuracy on matched quotes whose gold has a date;
+- end-to-end F1: a quote counts when it is found (>= 0.8 overlap) and its speaker is right;
+- extraction time for a ~2,000-word article (median of repeated runs).
+
+Paraphrase proposals are not scored (the gold has none outside the seed article).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.services.extraction import extract_quotes
+
+DATA = Path(os.environ.get("ONRECORD_QUOTES_DEV", "/work/shared/data/quotes-dev"))
+FILES = ("polnear-dev.jsonl", "polnear-train-sample.jsonl", "seed_article.json")
+
+
+@dataclass(frozen=True)
+class Pred:
+    spans: tuple[tuple[int, int], ...]
+    quote: str
+    speaker: str | None
+    said_on: date | None
+
+
+Extractor = Callable[[str, date], list[Pred]]
+
+
+def ours(text: str, published: date) -> list[Pred]:
+    return [
+        Pred(q.spans or ((q.start, q.end),), q.quote, q.speaker, q.said_on)
+        for q in extract_quotes(text, published)
+        if q.kind != "paraphrase"
+    ]
+
+
+_NAME = r"((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+)"
+_BASE_AFTER = re.compile(
+    r"[\"“]([^\"”\n]+?),?[\"”],?\s+(?:" + _NAME + r"\s+(?:said|says)|(?:said|says)\s+" + _NAME + ")"
+)
+_BASE_BEFORE = re.compile(_NAME + r"\s+(?:said|says)[,:]\s+[\"“]([^\"”\n]+?)[\"”]")
+
+
+def regex_baseline(text: str, published: date) -> list[Pred]:
+    """The usual first attempt: '"…," X said', '"…," said X' and 'X said: "…"', names as written."""
+    out: list[Pred] = []
+    for m in _BASE_AFTER.finditer(text):
+        s, e = m.span(1)
+        out.append(Pred(((s, e),), m.group(1), m.group(2) or m.group(3), None))
+    for m in _BASE_BEFORE.finditer(text):
+        s, e = m.span(2)
+        out.append(Pred(((s, e),), m.group(2), m.group(1), None))
+    return out
+
+
+def _tokens(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(m.start() + s for m in re.finditer(r"\w+", text[s:e]))
+    return out
+
+
+def _norm_words(s: str) -> str:
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def _norm_speaker(s: str | None) -> str:
+    if not s:
+        return ""
+    s = re.sub(r"['’]s\b", "", s.lower())
+    s = re.sub(r"^the\s+", "", s.strip())
+    return " ".join(re.findall(r"\w+", s))
+
+
+def speaker_ok(pred: str | None, gold: dict[str, object]) -> bool:
+    p = _norm_speaker(pred)
+    if not p:
+        return gold.get("speaker") is None
+    raw = [gold.get("speaker"), *list(gold.get("speaker_aliases") or [])]  # type: ignore[call-overload]
+    forms = {_norm_speaker(str(g)) for g in raw if g}
+    if p in forms:
+        return True
+    pw = p.split()
+    return any(
+        len(f.split()) >= 2 and len(pw) >= 2 and f.split()[0] == pw[0] and f.split()[-1] == pw[-1]
+        for f in forms
+    )
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    pred: int = 0
+    exact: int = 0
+    loose: int = 0
+    spk_ok: int = 0
+    spk_named_n: int = 0
+    spk_named_ok: int = 0
+    date_n: int = 0
+    date_ok: int = 0
+    e2e: int = 0
+
+    @staticmethod
+    def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+        p = tp / npred if npred else 0.0
+        r = tp / ngold if ngold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_article(article: dict[str, object], extractor: Extractor, score: Score, log: list[str]) -> None:
+    text = str(article["text"])
+    published = date.fromisoformat(str(article["published"]))
+    golds: list[dict[str, object]] = list(article["quotes"])  # type: ignore[call-overload]
+    preds = extractor(text, published)
+    score.gold += len(golds)
+    score.pred += len(preds)
+    used: set[int] = set()
+    for g in golds:
+        gspans = [tuple(x) for x in g["spans"]]  # type: ignore[attr-defined]
+        gt = _tokens(text, gspans)  # type: ignore[arg-type]
+        best, best_ov = -1, 0.0
+        for i, p in enumerate(preds):
+            if i in used:
+                continue
+            pt = _tokens(text, p.spans)
+            if not gt or not pt:
+                continue
+            ov = len(gt & pt) / max(len(gt), len(pt))
+            if ov > best_ov:
+                best, best_ov = i, ov
+        if best < 0 or best_ov < 0.8:
+            log.append(f"MISS  {article['id']}: {str(g['quote'])[:70]!r} ({g['speaker']})")
+            continue
+        used.add(best)
+        p = preds[best]
+        score.loose += 1
+        if _norm_words(p.quote) == _norm_words(str(g["quote"])):
+            score.exact += 1
+        ok = speaker_ok(p.speaker, g)
+        score.spk_ok += ok
+        if g.get("speaker_named"):
+            score.spk_named_n += 1
+            score.spk_named_ok += ok
+        if not ok:
+            log.append(
+                f"SPKR  {article['id']}: {str(g['quote'])[:50]!r} gold={g['speaker']!r} pred={p.speaker!r}"
+            )
+        score.e2e += ok
+        if g.get("date"):
+            score.date_n += 1
+            good = p.said_on is not None and p.said_on.isoformat() == g["date"]
+            score.date_ok += good
+            if not good:
+                log.append(
+                    f"DATE  {article['id']}: {str(g['quote'])[:50]!r} gold={g['date']} pred={p.said_on}"
+                )
+    for i, p in enumerate(preds):
+        if i not in used:
+            log.append(f"EXTRA {article['id']}: {p.quote[:70]!r} ({p.speaker})")
+
+
+def load(name: str) -> list[dict[str, object]]:
+    path = DATA / name
+    if name.endswith(".json"):
+        return [json.loads(path.read_text(encoding="utf-8"))]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def timing_article(articles: Sequence[dict[str, object]]) -> str:
+    text = ""
+    for a in articles:
+        if len(text.split()) >= 2000:
+            break
+        text += str(a["text"]) + "\n\n"
+    return " ".join(text.split(" ")[:2000])
+
+
+def time_ms(extractor: Extractor, text: str, runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        extractor(text, date(2016, 9, 30))
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: Sequence[str]) -> int:
+    verbose = "-v" in argv
+    rows: list[tuple[str, str, Score]] = []
+    for name in FILES:
+        if not (DATA / name).exists():
+            print(f"missing {DATA / name}; skipped")
+            continue
+        arts = load(name)
+        for label, ex in (("regex baseline", regex_baseline), ("extractor", ours)):
+            sc, log = Score(), []
+            for a in arts:
+                score_article(a, ex, sc, log)
+            rows.append((name, label, sc))
+            if verbose and label == "extractor":
+                print("\n".join(log))
+    header = (
+        f"{'file':28} {'system':15} {'gold':>5} {'pred':>5} {'P@0.8':>6} {'R@0.8':>6} {'F@0.8':>6} "
+        f"{'F exact':>7} {'spk acc':>7} {'spk(nm)':>7} {'date':>9} {'e2e F1':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, label, sc in rows:
+        p, r, f = Score.prf(sc.loose, sc.pred, sc.gold)
+        _, _, fe = Score.prf(sc.exact, sc.pred, sc.gold)
+        _, _, f2e = Score.prf(sc.e2e, sc.pred, sc.gold)
+        spk = sc.spk_ok / sc.loose if sc.loose else 0.0
+        spkn = sc.spk_named_ok / sc.spk_named_n if sc.spk_named_n else 0.0
+        dates = f"{sc.date_ok / sc.date_n:.2f} ({sc.date_n})" if sc.date_n else "-"
+        print(
+            f"{name:28} {label:15} {sc.gold:5d} {sc.pred:5d} {p:6.3f} {r:6.3f} {f:6.3f} {fe:7.3f} "
+            f"{spk:7.3f} {spkn:7.3f} {dates:>9} {f2e:6.3f}"
+        )
+    arts = load(FILES[0]) if (DATA / FILES[0]).exists() else []
+    if arts:
+        text = timing_article(arts)
+        print()
+        print(f"time for a {len(text.split())}-word article (median of 15 runs), target < 50 ms:")
+        print(f"  extractor       {time_ms(ours, text):7.1f} ms")
+        print(f"  regex baseline  {time_ms(regex_baseline, text):7.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

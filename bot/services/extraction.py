@@ -1,0 +1,1597 @@
+"""Rule-based extraction of quotations and attributed statements from news text.
+
+Pure code: no IO, no network, no Discord. The entry point is :func:`extract_quotes`, which takes an
+article's text and publication date and proposes, in article order, every quotation attributed to a
+speaker (``direct`` or ``partial``) and every attributed paraphrase (``paraphrase``).
+
+The pipeline is:
+
+1. split paragraphs, drop a headline or caption line;
+2. pair quotation marks (straight, curly, ``''`` and ``«»``) into quotations, joining a quotation that
+   runs over several paragraphs;
+3. mask the quoted words so that cues and names are only looked for in the reporter's own words;
+4. collect name mentions (title + capitalised name span, organisations) and build a small coreference
+   table (surname → fullest form, titles, pronoun antecedents);
+5. attribute each quotation: an adjacent cue (``"…," X said`` / ``X said: "…"``), a cue in the same
+   sentence (``X said he has "…"``), ``according to X``, or the previous speaker when the quotation
+   continues without a cue; quotations without any attribution (scare quotes, titles) are dropped;
+6. read the date the words were said from the attribution clause only, resolved against the
+   publication date; null when the article does not say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+__all__ = ["ProposedQuote", "QuoteKind", "SpeakerKind", "extract_quotes"]
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+QuoteKind = Literal["direct", "partial", "paraphrase"]
+SpeakerKind = Literal["person", "organisation"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedQuote:
+    """One proposed statement: the words, who said them, and when."""
+
+    quote: str  # words exactly as printed, without marks
+    kind: QuoteKind
+    speaker: str | None  # canonical (fullest) name, or None if unknown
+    speaker_kind: SpeakerKind | None
+    speaker_title: str | None
+    said_on: date | None
+    confidence: float  # 0..1
+    start: int  # char offsets of the quote in the input text
+    end: int
+    spans: tuple[tuple[int, int], ...] = ()  # one (start, end) per paragraph piece
+    speaker_named: bool = True  # False when the speaker is only a description ("a spokeswoman")
+    cue: str | None = None  # the attribution cue as written ("said", "according to")
+    said_on_exact: bool = True  # False for vague dates ("last week")
+
+
+# --------------------------------------------------------------------------------------------------
+# Lexicons
+# --------------------------------------------------------------------------------------------------
+
+_SPEECH_VERBS = _words(
+    """
+    say says said saying tell tells told telling add adds added adding write writes wrote writing
+    written tweet tweets tweeted tweeting post posts posted declare declares declared declaring
+    announce announces announced announcing state states stated explain explains explained
+    explaining note notes noted noting argue argues argued arguing claim claims claimed claiming
+    insist insists insisted insisting ask asks asked asking reply replies replied replying respond
+    responds responded responding continue continues continued continuing recall recalls recalled
+    recalling warn warns warned warning predict predicts predicted admit admits admitted admitting
+    acknowledge acknowledges acknowledged acknowledging suggest suggests suggested suggesting
+    comment comments commented remark remarks remarked complain complains complained complaining
+    quip quips quipped joke jokes joked joking vow vows vowed vowing pledge pledges pledged promise
+    promises promised promising urge urges urged urging call calls called calling describe describes
+    described describing testify testifies testified concede concedes conceded contend contends
+    contended assert asserts asserted maintain maintains maintained emphasize emphasizes emphasized
+    emphasise emphasises emphasised stress stresses stressed boast boasts boasted boasting charge
+    charges charged accuse accuses accused criticize criticizes criticized criticise criticised
+    blast blasts blasted praise praises praised yell yells yelled yelling shout shouts shouted
+    shouting chant chants chanted chanting exclaim exclaimed muse mused observe observes observed
+    counter counters countered retort retorted answer answers answered confirm confirms confirmed
+    deny denies denied dismiss dismisses dismissed lament laments lamented conclude concludes
+    concluded wonder wonders wondered scoff scoffed cite cites cited mock mocks mocked slam slams
+    slammed tout touts touted reiterate reiterates reiterated repeat repeats repeated report reports
+    reported read reads recount recounts recounted explain predicted proclaim proclaims proclaimed
+    demand demands demanded threaten threatens threatened thundered thunder sneered whispered agreed
+    agree agrees disagreed disputed dispute brag brags bragged rail rails railed opine opined reply
+    interjected interject attack attacks attacked liken likens likened condemn condemns condemned
+    denounce denounces denounced hail hails hailed label labels labeled labelled rip rips ripped
+    knock knocks knocked decry decries decried deride derides derided lambaste lambasted chide
+    chided scold scolded rebuke rebuked assure assured reassure reassured caution cautioned advise
+    advised instruct instructed order ordered proclaim question questioned inform informed recommend
+    recommended estimate estimated pronounce pronounced blame blames blamed credit credited thank
+    thanked apologize apologized apologised welcome welcomed explain adds texted emailed messaged
+    posted wrote tells spoke speaks
+    """
+)
+# Cues that need a following object/complement to be a statement, or that mostly report.
+_REPORTING_VERBS = frozenset({"report", "reports", "reported", "reporting"})
+_SPEECH_NOUNS = _words(
+    """
+    statement statements remarks remark comment comments words claim claims assertion promise pledge
+    tweet tweets description call warning message speech letter response answer argument accusation
+    charge insistence contention vow testimony
+    """
+)
+_DOCUMENT_NOUNS = _words(
+    """
+    statement release letter report memo memorandum post tweet email e-mail filing complaint lawsuit
+    suit readout transcript notice document post message video ad advertisement release editorial
+    announcement website blog
+    """
+)
+
+_PRONOUNS: dict[str, SpeakerKind | None] = {
+    "he": "person",
+    "she": "person",
+    "they": None,
+    "it": "organisation",
+}
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
+
+# Words that make a capitalised span a title rather than a name ("Defense Secretary", "Sen.").
+_TITLE_WORDS = _words(
+    """
+    president vice secretary minister ministers prime sen senator rep representative congressman
+    congresswoman gov governor mayor judge justice chief general gen adm admiral lt col colonel sgt
+    capt captain maj major cmdr commander director chairman chairwoman chair speaker leader
+    spokesman spokeswoman spokesperson spokespeople ambassador attorney prosecutor sheriff
+    commissioner officer deputy acting former candidate nominee chancellor premier king queen prince
+    princess pope emperor sultan sheikh superintendent inspector dean professor prof dr rev reverend
+    pastor bishop cardinal rabbi imam councilman councilwoman councilor alderman treasurer auditor
+    comptroller controller clerk adviser advisor aide strategist manager pollster analyst economist
+    lawyer counsel executive ceo cfo coo founder president-elect head whip staff assistant
+    undersecretary under envoy official officials press correspondent host anchor reporter editor
+    columnist chairperson trustee delegate lawmaker senators mr mrs ms miss
+    """
+)
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "lord", "lady"})
+# Lower-case words allowed inside a title before a name ("Pentagon press secretary", "longtime pollster").
+_TITLE_MODIFIERS = _words(
+    """
+    former longtime senior deputy acting top chief press presidential vice-presidential campaign
+    national security defense defence foreign state federal regional local general interim incoming
+    outgoing assistant associate executive managing principal special associate majority minority
+    house senate republican democratic democrat independent police fire health finance interior
+    justice education energy labor commerce trade homeland military army navy air marine naval
+    intelligence economic communications political policy legal spokesman spokeswoman spokesperson
+    secretary minister director manager adviser advisor strategist chairman chairwoman chair
+    candidate nominee pollster official analyst officer prosecutor attorney lawyer envoy ambassador
+    leader aide commissioner governor mayor senator congressman congresswoman representative
+    president premier chancellor general commander coordinator counsel surrogate host anchor
+    correspondent economist editor columnist founder owner co-founder cofounder billionaire
+    businessman businesswoman activist actor actress singer rapper comedian writer author professor
+    researcher scientist expert historian supporter critic voter organizer organiser consultant
+    fundraiser donor delegate lawmaker legislator sheriff judge justice and of for the
+    """
+)
+_ORG_HEADS = _words(
+    """
+    ministry department office house kremlin pentagon campaign committee commission party agency
+    administration council court bureau service services police army government foundation institute
+    university association union times post journal news press network corporation inc corp co
+    company group center centre embassy senate congress parliament cabinet board authority navy
+    force forces command coalition organization organisation fund bank federation league club team
+    command secretariat directorate parliament assembly legislature spokesman's tribune herald
+    gazette telegraph guardian newsweek reuters bloomberg afp ap tass interfax xinhua politico
+    breitbart axios council caucus movement alliance network channel magazine newspaper daily radio
+    television tv prosecutors prosecutor's regime guard guards military state-department
+    department's
+    """
+)
+_NEWS_AGENCIES = _words(
+    """
+    reuters afp agence france-presse associated press ap bloomberg tass interfax xinhua ria novosti
+    kyodo yonhap dpa ansa efe anadolu upi
+    """
+)
+_NEWS_HEADS = _words(
+    """
+    times post journal news press reuters bloomberg afp ap tass interfax xinhua agency tribune
+    herald gazette telegraph guardian newsweek magazine newspaper network channel radio television
+    tv politico axios cnn msnbc nbc abc cbs bbc fox npr pbs upi
+    """
+)
+# Common nouns that can head a speaker description ("a spokeswoman", "the campaign", "officials").
+_ROLE_NOUNS = _words(
+    """
+    spokesman spokeswoman spokesperson spokespeople official officials aide aides source sources
+    campaign ministry department statement report government administration agency office committee
+    commission party police authorities officer officers lawyer lawyers attorney attorneys
+    prosecutor prosecutors analyst analysts expert experts adviser advisers advisor advisors
+    representative representatives senator senators lawmaker lawmakers president secretary minister
+    governor mayor chairman chairwoman leader leaders candidate nominee member members group groups
+    organization organisation company firm newspaper paper network magazine document documents
+    letter memo filing lawsuit suit complaint release survey poll study researchers critics
+    supporters opponents voters residents witnesses witness people observers insiders diplomat
+    diplomats envoy ambassador military army navy pentagon court judge justice council board union
+    association team staff staffer staffers strategist strategists operative operatives director
+    manager chief chiefs host anchor reporter reporters editor editors author authors writer tweet
+    post website ad video transcript readout announcement email note message speech
+    """
+)
+_DETERMINERS = _words(
+    """
+    the a an his her their its this that these those another one some two three several many other
+    our each every both
+    """
+)
+# Capitalised function words that never start or continue a name.
+_NON_NAME_WORDS = _words(
+    """
+    the a an and or but if in on at of for to from by with as after before during since while when
+    where what who whom whose which why how this that these those there here it its he she they we i
+    you his her their our my your him them us me is was were are be been has have had do does did
+    will would could should may might must can not no yes so then than also just only even still yet
+    now today yesterday tonight tomorrow last next new according said says told asked added wrote
+    meanwhile however although though because despite instead indeed still both either neither all
+    some many most more much other another such each every any none nor like unlike about above
+    below over under into onto upon via per among between against without within across behind
+    beyond toward towards through throughout monday tuesday wednesday thursday friday saturday
+    sunday january february march april june july august september october november december mr mrs
+    ms dr
+    """
+)
+_ADVERB_SKIP = _words(
+    """
+    also later then previously recently once again repeatedly often frequently reportedly publicly
+    privately separately specifically simply quickly flatly bluntly angrily sharply bluntly firmly
+    has had have was were is are would will did does do could might may must shall should has
+    earlier initially subsequently already never always just further additionally ultimately finally
+    openly candidly curtly tersely softly loudly famously memorably bluntly confidently proudly
+    """
+)
+_ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Adm|Capt|Maj|Cmdr|Jr|Sr|St|Prof|Rev|Hon|Atty|"
+    "Pres|Supt|Cpl|Pvt|Insp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Mt|Ft|Inc|Corp|Co|Ltd|"
+    "Calif|Fla|Mich|Wis|Ill|Tex|Penn|Mass|Ariz|Colo|Conn|Ga|Ind|Kan|Ky|La|Md|Minn|Miss|Mo|Mont|Neb|Nev|"
+    "Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wyo|vs|etc|approx|Ave|Blvd|Dept|Univ"
+)
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., D.C., a.m.
+    rf"|(?:{_ABBREVIATIONS})\.(?=[\s,)])"  # Sen., Sept.
+    r"|[A-Z]\.(?=\s+[A-Z])"  # middle initial
+    r"|\w+(?:[-'’.&]\w+)*"  # words, hyphenated, possessive, Agence France-Presse
+    r"|[^\w\s]",
+    re.UNICODE,
+)
+_SENT_END_RE = re.compile(r"[.?!]+[\"”’'»)\]]*\s+|\n+")
+_MASK = "\u2592"
+
+_QUOTE_OPENERS_CURLY = "“«„"
+_QUOTE_CLOSERS_CURLY = "”»"
+_MARK_RE = re.compile(r"''|[\"“”«»„]")
+
+_WEEKDAY_RE = re.compile(
+    r"\b(?:(?P<mod>last|this|early|late|on|past)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b"
+)
+_MONTH_DAY_RE = re.compile(
+    r"\b(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year>\d{4})\b)?"
+)
+_RELATIVE_DAY_RE = re.compile(
+    r"\b(?P<rel>today|tonight|yesterday|this\s+(?:morning|afternoon|evening)|last\s+night|last\s+week)\b",
+    re.IGNORECASE,
+)
+_NOT_A_DATE_BEFORE = re.compile(r"(?:Super|Black|Good|Cyber|Ash|Easter|Palm|Fox\s+News|Meet\s+the)\s*$")
+
+_SCARE_PREFIX_RE = re.compile(
+    r"(?:so-called|so\s+called|dubbed|nicknamed|known\s+as|titled|entitled|headlined|headline|"
+    r"the\s+(?:phrase|word|term|slogan|hashtag|motto|label|moniker|nickname|title|book|film|movie|show|"
+    r"song|album|program|programme|series|song|article|column|op-ed|headline)|"
+    r"hashtag|slogan|brand(?:ed)?|code-?named|aka)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z .,'’\-]{2,40}(?:\([^)]{0,40}\))?\s*[-–—]+\s*|^\([A-Za-z ]{2,30}\)\s*[-–—]?\s*"
+)
+_CAPTION_RE = re.compile(
+    r"^(?:photo|image|caption|file photo|pictured|video|graphic)\s*[:|]"
+    r"|\((?:AP|Reuters|AFP|Getty)[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Internal structures
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(slots=True)
+class _RawQuote:
+    spans: list[tuple[int, int]]  # content spans (trailing comma dropped)
+    open_mark: int  # offset of the opening mark of the first piece
+    close_mark: int  # offset just after the closing mark of the last piece (or piece end)
+    para: int  # paragraph index of the first piece
+    last_para: int
+    closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    name: str
+    kind: SpeakerKind | None
+    title: str | None
+    named: bool
+    pos: int  # offset of the mention in the text
+
+
+@dataclass(slots=True)
+class _Entity:
+    name: str
+    kind: SpeakerKind
+    title: str | None
+    first_pos: int
+    count: int = 1
+    positions: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    speaker: _Speaker
+    cue: str
+    cue_start: int
+    cue_end: int
+    date_region: tuple[int, int]
+    content: tuple[int, int]  # the attributed content (for direct/partial decision and paraphrases)
+    confidence: float
+    adjacent: bool
+    np_start: int = -1  # where the speaker phrase starts in the text
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+    para: int
+
+
+# --------------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------------
+
+
+def extract_quotes(
+    text: str,
+    published: date | None,
+    *,
+    outlet: str | None = None,
+    url: str | None = None,
+) -> list[ProposedQuote]:
+    """Propose every attributed quotation and paraphrase in ``text``, in article order.
+
+    ``published`` anchors relative dates ("on Friday", "yesterday"); without it those dates are null.
+    ``outlet`` (the publisher) is never taken as a speaker when it merely reports. ``url`` is accepted
+    for the callers' convenience and only used to recognise the outlet.
+    """
+    if not text or not text.strip():
+        return []
+    return _Extractor(text, published, outlet=outlet, url=url).run()
+
+
+# --------------------------------------------------------------------------------------------------
+# Quotation marks
+# --------------------------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    paras: list[tuple[int, int]] = []
+    pos = 0
+    for m in re.finditer(r"\n", text):
+        if m.start() > pos and text[pos : m.start()].strip():
+            paras.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text) and text[pos:].strip():
+        paras.append((pos, len(text)))
+    return paras
+
+
+def _mark_role(text: str, i: int, mark: str) -> str:
+    """Return 'open', 'close' or 'either' for the quotation mark ``mark`` at ``i``."""
+    before = text[i - 1] if i > 0 else " "
+    j = i + len(mark)
+    after = text[j] if j < len(text) else " "
+    space_before = before.isspace() or before in "([{—–-/" or before in _QUOTE_OPENERS_CURLY
+    space_after = after.isspace() or after in ".,;:!?)]}—–-" or after in _QUOTE_CLOSERS_CURLY + "'’"
+    if space_before and not space_after:
+        return "open"
+    if space_after and not space_before:
+        return "close"
+    if mark in _QUOTE_OPENERS_CURLY:
+        return "open"
+    if mark in _QUOTE_CLOSERS_CURLY:
+        return "close"
+    return "either"
+
+
+def _family(mark: str) -> str:
+    if mark == "''":
+        return "apos"
+    if mark in "«»":
+        return "guillemet"
+    return "double"
+
+
+def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]:
+    """Pair quotation marks paragraph by paragraph; join quotations continued over paragraphs."""
+    pieces: list[tuple[int, int, int, int, int, bool]] = []  # open, cstart, cend, close_end, para, closed
+    for p_idx, (p_start, p_end) in enumerate(paras):
+        para = text[p_start:p_end]
+        open_at: int | None = None
+        open_family = ""
+        depth = 0
+        for m in _MARK_RE.finditer(para):
+            mark = m.group()
+            i = p_start + m.start()
+            # An apostrophe pair glued to a word on both sides is a possessive plural or similar.
+            role = _mark_role(text, i, mark)
+            fam = _family(mark)
+            if open_at is None:
+                if role == "close" and mark not in _QUOTE_OPENERS_CURLY:
+                    continue  # stray closer
+                open_at, open_family, depth = i, fam, 0
+                continue
+            if fam != open_family and not (fam in ("double", "guillemet") and open_family in ("double",)):
+                continue  # a different family nested inside
+            if (
+                role == "open"
+                and mark in _QUOTE_OPENERS_CURLY
+                and open_family == "double"
+                and text[open_at] in _QUOTE_OPENERS_CURLY
+            ):
+                depth += 1  # nested curly quotation of the same kind
+                continue
+            if role == "open" and depth == 0 and mark == '"' and text[open_at] == '"':
+                # Two straight openers in a row: the first one was never closed.
+                pieces.append((open_at, open_at + 1, i, i, p_idx, False))
+                open_at = i
+                continue
+            if depth > 0:
+                depth -= 1
+                continue
+            pieces.append((open_at, open_at + len(_mark_at(text, open_at)), i, i + len(mark), p_idx, True))
+            open_at = None
+        if open_at is not None:
+            end = p_end
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            pieces.append((open_at, open_at + len(_mark_at(text, open_at)), end, end, p_idx, False))
+
+    quotes: list[_RawQuote] = []
+    for open_mark, cstart, cend, close_end, p_idx, closed in pieces:
+        cstart, cend = _trim(text, cstart, cend)
+        if cend <= cstart:
+            continue
+        prev = quotes[-1] if quotes else None
+        if (
+            prev is not None
+            and not prev.closed
+            and prev.last_para == p_idx - 1
+            and open_mark == paras[p_idx][0] + _leading_ws(text, paras[p_idx])
+            and prev.spans[-1][1] >= paras[p_idx - 1][1] - 1
+        ):
+            prev.spans.append((cstart, cend))
+            prev.close_mark = close_end
+            prev.last_para = p_idx
+            prev.closed = closed
+            continue
+        quotes.append(_RawQuote([(cstart, cend)], open_mark, close_end, p_idx, p_idx, closed))
+    return quotes
+
+
+def _mark_at(text: str, i: int) -> str:
+    return "''" if text.startswith("''", i) else text[i]
+
+
+def _leading_ws(text: str, para: tuple[int, int]) -> int:
+    seg = text[para[0] : para[1]]
+    return len(seg) - len(seg.lstrip())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _DateHit:
+    start: int
+    value: date | None
+    exact: bool
+
+
+def _dates_in(text: str, start: int, end: int, published: date | None) -> list[_DateHit]:
+    """Every date expression in ``text[start:end]``, resolved against ``published``."""
+    hits: list[_DateHit] = []
+    if published is None or end <= start:
+        return hits
+    seg = text[start:end]
+    for m in _WEEKDAY_RE.finditer(seg):
+        if _NOT_A_DATE_BEFORE.search(seg[: m.start()]):
+            continue
+        wd = _WEEKDAYS.index(m.group("wd").lower())
+        back = (published.weekday() - wd) % 7
+        if (m.group("mod") or "").lower() in ("last", "past") and back == 0:
+            back = 7
+        hits.append(_DateHit(start + m.start(), published - timedelta(days=back), True))
+    for m in _MONTH_DAY_RE.finditer(seg):
+        month = _MONTHS[m.group("mon").lower().rstrip(".")]
+        day = int(m.group("day"))
+        year = int(m.group("year")) if m.group("year") else published.year
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        if not m.group("year") and value > published:
+            try:
+                value = date(year - 1, month, day)
+            except ValueError:
+                continue
+        if m.group("mon") == "May" and not seg[m.end("mon") :].startswith(" "):
+            continue
+        hits.append(_DateHit(start + m.start(), value, True))
+    for m in _RELATIVE_DAY_RE.finditer(seg):
+        rel = " ".join(m.group("rel").lower().split())
+        if rel in ("yesterday", "last night"):
+            hits.append(_DateHit(start + m.start(), published - timedelta(days=1), True))
+        elif rel == "last week":
+            hits.append(_DateHit(start + m.start(), published - timedelta(days=7), False))
+        else:
+            hits.append(_DateHit(start + m.start(), published, True))
+    return hits
+
+
+# --------------------------------------------------------------------------------------------------
+# The extractor
+# --------------------------------------------------------------------------------------------------
+
+
+def _norm_key(name: str) -> str:
+    return re.sub(r"[^\w]+", " ", name.lower()).strip()
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
+def _is_possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "s'", "s’"))
+
+
+class _Extractor:
+    def __init__(self, text: str, published: date | None, *, outlet: str | None, url: str | None) -> None:
+        self.text = text
+        self.published = published
+        self.outlet = outlet
+        self.url = url
+        self.paras = _paragraphs(text)
+        self.skip_paras = self._skipped_paragraphs()
+        self.quotes = [q for q in _find_quotes(text, self.paras) if q.para not in self.skip_paras]
+        self.masked = self._mask()
+        self.tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.masked)]
+        self.tok_starts = [t.start for t in self.tokens]
+        self.sentences = self._sentences()
+        self.sent_starts = [s.start for s in self.sentences]
+        self.entities: dict[str, _Entity] = {}
+        self.mentions: list[_Speaker] = []  # every named mention in text order
+        self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
+        self._collect_mentions()
+
+    # ---------------------------------------------------------------- layout
+
+    def _skipped_paragraphs(self) -> set[int]:
+        skip: set[int] = set()
+        for i, (s, e) in enumerate(self.paras):
+            seg = self.text[s:e].strip()
+            if _CAPTION_RE.search(seg):
+                skip.add(i)
+        if len(self.paras) > 1:
+            s, e = self.paras[0]
+            first = self.text[s:e].strip()
+            words = first.split()
+            if (len(words) <= 30 and not _DATELINE_RE.match(first) and not first.endswith(('"', "”"))) or (
+                len(words) <= 30 and not _DATELINE_RE.match(first) and not re.search(r"[.!?]['\"”’]?$", first)
+            ):
+                skip.add(0)
+        return skip
+
+    def _mask(self) -> str:
+        chars = list(self.text)
+        for q in self.quotes:
+            for s, e in q.spans:
+                for i in range(s, e):
+                    if not chars[i].isspace():
+                        chars[i] = _MASK
+        for i in self.skip_paras:
+            s, e = self.paras[i]
+            for j in range(s, e):
+                if not chars[j].isspace():
+                    chars[j] = _MASK
+        return "".join(chars)
+
+    def _sentences(self) -> list[_Sentence]:
+        out: list[_Sentence] = []
+        for p_idx, (ps, pe) in enumerate(self.paras):
+            start = ps
+            for m in _SENT_END_RE.finditer(self.masked, ps, pe):
+                if m.group().startswith("\n"):
+                    continue
+                # the text before the period: an abbreviation does not end a sentence
+                before = self.masked[max(ps, m.start() - 6) : m.start() + 1]
+                if re.search(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$", before):
+                    continue
+                nxt = self.masked[m.end() : m.end() + 1]
+                if nxt and not (nxt.isupper() or nxt in "\"“'«(" or nxt.isdigit()):
+                    continue
+                if m.end() < pe:
+                    out.append(_Sentence(start, m.end(), p_idx))
+                    start = m.end()
+            if start < pe:
+                out.append(_Sentence(start, pe, p_idx))
+        return out
+
+    def _sentence_at(self, pos: int) -> _Sentence:
+        import bisect
+
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        return self.sentences[max(i, 0)]
+
+    def _tokens_in(self, start: int, end: int) -> list[_Token]:
+        import bisect
+
+        i = bisect.bisect_left(self.tok_starts, start)
+        out: list[_Token] = []
+        while i < len(self.tokens) and self.tokens[i].end <= end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    # ---------------------------------------------------------------- names
+
+    def _collect_mentions(self) -> None:
+        """Find every capitalised name span (with its title) and register entities."""
+        for sent in self.sentences:
+            toks = self._tokens_in(sent.start, sent.end)
+            i = 0
+            while i < len(toks):
+                tok = toks[i]
+                if _MASK in tok.text or not (tok.is_cap or tok.low in _TITLE_MODIFIERS):
+                    i += 1
+                    continue
+                np = self._np_forward(toks, i, allow_description=False)
+                if np is None:
+                    i += 1
+                    continue
+                speaker, j = np
+                if speaker.named:
+                    self._register(speaker)
+                    self.mentions.append(speaker)
+                i = max(j, i + 1)
+        self.mentions.sort(key=lambda s: s.pos)
+
+    def _register(self, sp: _Speaker) -> None:
+        kind = sp.kind or "person"
+        key = _norm_key(sp.name)
+        ent = self.entities.get(key)
+        if ent is None:
+            self.entities[key] = _Entity(sp.name, kind, sp.title, sp.pos, 1, [sp.pos])
+        else:
+            ent.count += 1
+            ent.positions.append(sp.pos)
+            if ent.title is None and sp.title:
+                ent.title = sp.title
+
+    def _split_title_name(self, toks: Sequence[_Token]) -> tuple[list[_Token], list[_Token]]:
+        """Split an NP's tokens into (title, name): the name is the trailing run of name-like tokens."""
+        k = len(toks)
+        while k > 0:
+            t = toks[k - 1]
+            low = t.low.rstrip(".")
+            if not t.is_cap or low in _TITLE_WORDS or low in _NON_NAME_WORDS:
+                break
+            k -= 1
+        name = list(toks[k:])
+        title = list(toks[:k])
+        # "Secretary of State" style titles keep "of State"; a name never starts with "of".
+        return title, name
+
+    def _np_forward(
+        self, toks: Sequence[_Token], i: int, *, allow_description: bool
+    ) -> tuple[_Speaker, int] | None:
+        """Parse a speaker noun phrase starting at ``toks[i]``; return it and the index after it."""
+        j = i
+        det: _Token | None = None
+        if j < len(toks) and toks[j].low in _DETERMINERS and toks[j].low not in ("that", "this", "one"):
+            det = toks[j]
+            j += 1
+        start_j = j
+        while j < len(toks):
+            t = toks[j]
+            low = t.low
+            if _MASK in t.text:
+                break
+            if t.text in ("-", "&") and j > start_j and j + 1 < len(toks) and toks[j + 1].is_cap:
+                j += 1
+                continue
+            if t.is_cap:
+                if low in _NON_NAME_WORDS and low.rstrip(".") not in _HONORIFICS:
+                    break
+                j += 1
+                if (
+                    _is_possessive(t.text)
+                    and j < len(toks)
+                    and not toks[j].is_cap
+                    and toks[j].low not in (_TITLE_MODIFIERS | _TITLE_WORDS | _ROLE_NOUNS)
+                ):
+                    break
+                continue
+            if low in ("of", "for", "and") and j > start_j and j + 1 < len(toks):
+                # "Secretary of State John Kerry": keep "of" between a title word and a capitalised word
+                prev_low = toks[j - 1].low.rstrip(".")
+                if toks[j + 1].is_cap and prev_low in _TITLE_WORDS and low == "of":
+                    j += 1
+                    continue
+                break
+            if low in _TITLE_MODIFIERS and low not in ("and", "of", "for", "the"):
+                j += 1
+                continue
+            if low in _ROLE_NOUNS:
+                j += 1
+                continue
+            break
+        toks_np = list(toks[start_j:j])
+        # drop trailing possessive owner pieces that do not form a name
+        while toks_np and not toks_np[-1].is_cap and toks_np[-1].low not in _ROLE_NOUNS | _TITLE_WORDS:
+            toks_np.pop()
+            j -= 1
+        if not toks_np:
+            return None
+        sp = self._make_speaker(toks_np, det, allow_description=allow_description)
+        if sp is None:
+            return None
+        return sp, j
+
+    def _make_speaker(
+        self, toks_np: Sequence[_Token], det: _Token | None, *, allow_description: bool
+    ) -> _Speaker | None:
+        text = self.text
+        last = toks_np[-1]
+        last_low = _strip_possessive(last.low).rstrip(".")
+        pos = toks_np[0].start
+        if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS:
+            title_toks, name_toks = self._split_title_name(toks_np)
+            if not name_toks:
+                return None
+            # organisation: a head noun anywhere in the capitalised run, or an acronym
+            all_caps = all(t.text.replace(".", "").isupper() and len(t.text) > 1 for t in name_toks)
+            org_head = (
+                last_low in _ORG_HEADS or _norm_key(text[name_toks[0].start : last.end]) in _NEWS_AGENCIES
+            )
+            if org_head or (all_caps and len(name_toks) == 1 and len(name_toks[0].text) <= 6):
+                first = toks_np[0]
+                name = text[first.start : last.end]
+                name = _strip_possessive(name)
+                return _Speaker(name, "organisation", None, True, pos)
+            name = text[name_toks[0].start : name_toks[-1].end]
+            name = _strip_possessive(name)
+            title: str | None = None
+            if title_toks:
+                real = [t for t in title_toks if t.low.rstrip(".") not in _HONORIFICS]
+                if real:
+                    title = text[real[0].start : real[-1].end]
+            return _Speaker(name, "person", title, True, name_toks[0].start)
+        # a lower-case head: an organisation description ("the Russian defense ministry", "the campaign")
+        if last_low in _ORG_HEADS and (det is not None or any(t.is_cap for t in toks_np)):
+            if any(t.is_cap for t in toks_np):
+                return _Speaker(text[toks_np[0].start : last.end], "organisation", None, True, pos)
+            if allow_description:
+                desc = text[(det or toks_np[0]).start : last.end]
+                return _Speaker(desc, "organisation", None, False, pos)
+            return None
+        if allow_description and (last_low in _ROLE_NOUNS or last_low in _TITLE_WORDS):
+            desc = text[(det or toks_np[0]).start : last.end]
+            return _Speaker(desc, None, None, False, pos)
+        return None
+
+    # ---------------------------------------------------------------- coreference
+
+    def _canonical(self, sp: _Speaker) -> _Speaker:
+        """Expand a surname / partial name to the fullest form in the article; fill the title."""
+        if not sp.named:
+            return self._resolve_description(sp)
+        key = _norm_key(sp.name)
+        words = key.split()
+        if not words:
+            return sp
+        best: _Entity | None = None
+        for ent_key, ent in self.entities.items():
+            ent_words = ent_key.split()
+            if ent.kind != (sp.kind or "person") or len(ent_words) < len(words):
+                continue
+            if sp.kind == "organisation":
+                if ent_words[-len(words) :] != words and ent_key != key:
+                    continue
+            elif not (
+                ent_words[-len(words) :] == words
+                or (len(words) == 1 and ent_words[0] == words[0] and len(ent_words) > 1)
+            ):
+                continue
+            if best is None or _better(ent, best, key, sp.pos):
+                best = ent
+        if best is None:
+            return sp
+        title = sp.title or best.title
+        name = best.name
+        if sp.kind == "organisation":
+            name = re.sub(r"^(?:the|The)\s+", "", name)
+        return _Speaker(name, best.kind, title, True, sp.pos)
+
+    def _resolve_description(self, sp: _Speaker) -> _Speaker:
+        desc = sp.name
+        low = desc.lower()
+        words = low.split()
+        head = words[-1] if words else ""
+        definite = words[0] in ("the", "this", "that") if words else False
+        if definite and head in _DOCUMENT_NOUNS:
+            for pos, issuer, _when in reversed(self.statement_issuers):
+                if pos < sp.pos:
+                    return _Speaker(issuer.name, issuer.kind, issuer.title, True, sp.pos)
+        if definite:
+            modifiers = set(words[1:-1])
+            for ment in reversed(self.mentions):
+                if ment.pos >= sp.pos:
+                    continue
+                name_low = ment.name.lower()
+                title_low = (ment.title or "").lower()
+                if (
+                    ment.kind == "organisation"
+                    and re.search(rf"\b{re.escape(head)}\b", name_low)
+                    and all(m in name_low for m in modifiers if m not in _TITLE_MODIFIERS)
+                ):
+                    return self._canonical(_Speaker(ment.name, "organisation", None, True, sp.pos))
+                if (
+                    ment.kind == "person"
+                    and head in _TITLE_WORDS
+                    and re.search(rf"\b{re.escape(head)}\b", title_low)
+                ):
+                    return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
+        return sp
+
+    def _resolve_pronoun(self, pronoun: str, pos: int) -> _Speaker | None:
+        want = _PRONOUNS.get(pronoun.lower())
+        sent = self._sentence_at(pos)
+        # 1. a name earlier in the same sentence (the subject-ish first mention)
+        for ment in self.mentions:
+            if sent.start <= ment.pos < pos and (want is None or ment.kind == want):
+                return self._canonical(ment)
+        # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
+        recent_speaker = None
+        for p, spk in reversed(self._speakers_so_far):
+            if p < pos and (want is None or spk.kind == want) and spk.named:
+                recent_speaker = (p, spk)
+                break
+        subject = None
+        idx = self.sentences.index(sent)
+        for back in range(idx - 1, max(-1, idx - 6), -1):
+            s = self.sentences[back]
+            if s.para < sent.para - 1:
+                break
+            found = [
+                m for m in self.mentions if s.start <= m.pos < s.end and (want is None or m.kind == want)
+            ]
+            if found:
+                subject = (found[0].pos, found[0])
+                break
+        choice = None
+        if recent_speaker and subject:
+            choice = recent_speaker if recent_speaker[0] >= subject[0] else subject
+        else:
+            choice = recent_speaker or subject
+        if choice is None:
+            return None
+        return self._canonical(choice[1])
+
+    # ---------------------------------------------------------------- attribution
+
+    def _speaker_from_np(self, sp: _Speaker) -> _Speaker:
+        if sp.name.lower() in _PRONOUNS:
+            resolved = self._resolve_pronoun(sp.name, sp.pos)
+            return resolved or _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
+        return self._canonical(sp)
+
+    def _np_backward(self, start: int, end: int) -> tuple[_Speaker, int, str | None] | None:
+        """Find the subject NP that ends ``text[start:end]`` (after skipping adverbials)."""
+        seg_end = end
+        appositive: str | None = None
+        for _ in range(8):
+            prefix = self.masked[start:seg_end]
+            m = _PRE_VERB_SKIP_RE.search(prefix)
+            if m is None or m.start() == m.end():
+                break
+            if m.group("appos"):
+                appositive = m.group("appos").strip(" ,")
+            seg_end = start + m.start()
+        toks = self._tokens_in(start, seg_end)
+        if not toks:
+            return None
+        last = toks[-1]
+        if last.low in _PRONOUNS:
+            return _Speaker(last.text, _PRONOUNS[last.low], None, False, last.start), last.start, appositive
+        # walk back over the NP
+        k = len(toks)
+        while k > 0:
+            t = toks[k - 1]
+            low = t.low
+            if _MASK in t.text:
+                break
+            if t.is_cap and low not in _NON_NAME_WORDS:
+                k -= 1
+                continue
+            if t.is_cap and low.rstrip(".") in _HONORIFICS:
+                k -= 1
+                continue
+            if (low in _TITLE_MODIFIERS and low not in ("and", "for", "the")) or low in _ROLE_NOUNS:
+                if low == "of" and not (k >= 2 and toks[k - 2].low.rstrip(".") in _TITLE_WORDS):
+                    break
+                k -= 1
+                continue
+            if t.text in ("-", "&") and k >= 2 and toks[k - 2].is_cap:
+                k -= 1
+                continue
+            break
+        det = None
+        if k > 0 and toks[k - 1].low in _DETERMINERS:
+            det = toks[k - 1]
+            # "The White House": the capitalised The was consumed as a name word only if not a stopword
+        np_toks = toks[k:]
+        # "of" at the left edge is never part of the NP
+        while np_toks and np_toks[0].low in ("of", "and", "for"):
+            np_toks = np_toks[1:]
+        if not np_toks:
+            return None
+        sp = self._make_speaker(np_toks, det, allow_description=True)
+        if sp is None:
+            return None
+        return sp, (det or np_toks[0]).start, appositive
+
+    def _cues_in(self, start: int, end: int) -> list[_Token]:
+        out: list[_Token] = []
+        toks = self._tokens_in(start, end)
+        for n, t in enumerate(toks):
+            low = t.low
+            if low in _SPEECH_VERBS:
+                prev = toks[n - 1].low if n > 0 else ""
+                if prev in ("to",) and low in ("say", "tell"):
+                    continue
+                out.append(t)
+            elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
+                out.append(t)
+        return out
+
+    def _attribute_at_cue(self, cue: _Token, sent: _Sentence) -> _Attribution | None:
+        """Find the speaker of the cue ``cue`` inside ``sent``."""
+        low = cue.low
+        toks = self._tokens_in(cue.end, sent.end)
+        if low == "according":
+            after = toks[1:] if toks and toks[0].low == "to" else toks
+            np = self._np_forward(after, 0, allow_description=True) if after else None
+            if np is None:
+                return None
+            sp = self._speaker_from_np(np[0])
+            cue_end = after[np[1] - 1].end if np[1] > 0 else cue.end
+            if sp.kind is None and sp.named is False and sp.name.lower() in _PRONOUNS:
+                return None
+            return _Attribution(
+                sp,
+                "according to",
+                cue.start,
+                cue_end,
+                (cue.start, cue_end),
+                (sent.start, cue.start),
+                0.8,
+                False,
+            )
+        # subject before the cue?
+        before = self._np_backward(sent.start, cue.start)
+        inverted_ok = self._inverted_position(sent, cue)
+        if before is not None and not inverted_ok:
+            sp_raw, np_start, appositive = before
+            sp = self._speaker_from_np(sp_raw)
+            if appositive and sp.title is None and sp.kind == "person":
+                sp = _Speaker(sp.name, sp.kind, _appositive_title(appositive), sp.named, sp.pos)
+            content_start = self._content_start_after(cue, sent)
+            date_region = (sent.start, content_start)
+            conf = 0.85 if sp.named else 0.6
+            return _Attribution(
+                sp,
+                cue.text,
+                cue.start,
+                cue.end,
+                date_region,
+                (content_start, sent.end),
+                conf,
+                False,
+                np_start,
+            )
+        if inverted_ok:
+            # "…," said Sen. Ted Cruz / "…," Cruz said
+            np = self._np_forward(toks, 0, allow_description=True) if toks else None
+            if np is not None:
+                sp = self._speaker_from_np(np[0])
+                return _Attribution(
+                    sp,
+                    cue.text,
+                    cue.start,
+                    cue.end,
+                    (cue.start, sent.end),
+                    (sent.start, cue.start),
+                    0.85 if sp.named else 0.6,
+                    False,
+                    cue.end,
+                )
+            if before is not None:
+                sp_raw, np_start, appositive = before
+                sp = self._speaker_from_np(sp_raw)
+                if appositive and sp.title is None and sp.kind == "person":
+                    sp = _Speaker(sp.name, sp.kind, _appositive_title(appositive), sp.named, sp.pos)
+                region_start = self._clause_start(sent, np_start)
+                return _Attribution(
+                    sp,
+                    cue.text,
+                    cue.start,
+                    cue.end,
+                    (region_start, sent.end),
+                    (sent.start, region_start),
+                    0.85 if sp.named else 0.6,
+                    False,
+                    np_start,
+                )
+        return None
+
+    def _clause_start(self, sent: _Sentence, np_start: int) -> int:
+        """Start of the attribution clause "…, X said" (the comma or quote before the NP)."""
+        seg = self.masked[sent.start : np_start]
+        m = re.search(r"[,;:—–\"”»']\s*$", seg)
+        return sent.start + m.start() if m else np_start
+
+    def _inverted_position(self, sent: _Sentence, cue: _Token) -> bool:
+        """True when the cue directly follows a quotation or a comma ('…," said X')."""
+        before = self.masked[sent.start : cue.start].rstrip()
+        return before == "" or before.endswith((",", '"', "”", "''", "»", "—", "–", "?", "!"))
+
+    def _content_start_after(self, cue: _Token, sent: _Sentence) -> int:
+        """Skip adverbials after a cue ("said on Friday in a statement that …")."""
+        pos = cue.end
+        for _ in range(6):
+            m = _POST_VERB_SKIP_RE.match(self.masked, pos, sent.end)
+            if m is None or m.end() == pos:
+                break
+            pos = m.end()
+        return pos
+
+    # ---------------------------------------------------------------- main loop
+
+    def run(self) -> list[ProposedQuote]:
+        self._speakers_so_far: list[tuple[int, _Speaker]] = []
+        self._register_statement_issuers()
+        results: list[ProposedQuote] = []
+        prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None = None
+        colon_speaker: tuple[int, _Attribution] | None = None
+        for q in self.quotes:
+            if q.para in self.skip_paras:
+                continue
+            att, how = self._attribute(q, prev, colon_speaker)
+            proposal: ProposedQuote | None = None
+            if att is not None:
+                proposal = self._proposal(q, att, how, prev)
+                if proposal is not None:
+                    results.append(proposal)
+                    self._speakers_so_far.append((att.cue_start, att.speaker))
+            prev = (q, att, proposal)
+            colon_speaker = self._colon_cue_after(q, att)
+        results.extend(self._paraphrases(results))
+        results.sort(key=lambda r: (r.start, r.kind == "paraphrase"))
+        return results
+
+    def _register_statement_issuers(self) -> None:
+        for m in _STATEMENT_ISSUE_RE.finditer(self.masked):
+            sent = self._sentence_at(m.start())
+            cues = self._cues_in(m.end(), sent.end)
+            end = cues[0].start if cues else m.start()
+            found = self._np_backward(sent.start, end) if cues else self._np_backward(sent.start, m.start())
+            if found is None:
+                continue
+            sp = self._speaker_from_np(found[0])
+            if not sp.named:
+                continue
+            hits = _dates_in(self.masked, found[1], (cues[0].end if cues else m.end()) + 20, self.published)
+            when = hits[0].value if hits else None
+            self.statement_issuers.append((m.start(), sp, when))
+
+    def _colon_cue_after(self, q: _RawQuote, att: _Attribution | None) -> tuple[int, _Attribution] | None:
+        """A paragraph ending in 'X said:' hands its speaker to a quotation opening the next one."""
+        _p_start, p_end = self.paras[q.last_para]
+        tail = self.masked[q.close_mark : p_end].rstrip()
+        if tail.endswith(":") and att is not None:
+            return q.last_para, att
+        return None
+
+    def _attribute(
+        self,
+        q: _RawQuote,
+        prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None,
+        colon: tuple[int, _Attribution] | None,
+    ) -> tuple[_Attribution | None, str]:
+        text = self.masked
+        sent_first = self._sentence_at(q.open_mark)
+        last_piece_end = q.close_mark
+        sent_last = self._sentence_at(max(q.close_mark - 1, q.open_mark))
+        # 1. adjacent after: '"…," X said' / '"…," said X'
+        after_sent = sent_last
+        after_end = after_sent.end
+        next_q = self._next_quote_start(q)
+        if next_q is not None and next_q < after_end:
+            after_end = next_q
+        tail = text[last_piece_end:after_end]
+        m = re.match(r"\s*[,—–-]*\s*", tail)
+        lead = m.end() if m else 0
+        if lead < len(tail) or True:
+            cues = self._cues_in(last_piece_end, min(after_end, last_piece_end + 160))
+            for cue in cues[:2]:
+                between = text[last_piece_end : cue.start]
+                if _MASK in between:
+                    break
+                fake_sent = _Sentence(last_piece_end, after_sent.end, after_sent.para)
+                att = self._attribute_at_cue(cue, fake_sent)
+                if att is None:
+                    continue
+                if att.cue == "according to" or att.cue_start - last_piece_end > 120:
+                    break
+                # the NP must start right after the quotation ("…," X said) or the cue must
+                if self._starts_clause(last_piece_end, att):
+                    return (
+                        _Attribution(
+                            att.speaker,
+                            att.cue,
+                            att.cue_start,
+                            att.cue_end,
+                            (last_piece_end, after_sent.end),
+                            (q.spans[0][0], q.spans[-1][1]),
+                            min(0.95, att.confidence + 0.07),
+                            True,
+                            att.np_start,
+                        ),
+                        "after",
+                    )
+                break
+        # 2. adjacent before: 'X said: "…"' / 'X said, "…"'
+        head = text[sent_first.start : q.open_mark]
+        m2 = re.search(r"(?:[:,]|\bthat)?\s*$", head)
+        cues_before = self._cues_in(sent_first.start, q.open_mark)
+        if cues_before:
+            cue = cues_before[-1]
+            between = text[cue.end : q.open_mark]
+            att = self._attribute_at_cue(cue, _Sentence(sent_first.start, q.open_mark, sent_first.para))
+            if att is not None and _MASK not in between and m2 is not None:
+                stripped = between.strip()
+                adjacent = bool(re.fullmatch(r"[^\w]*(?:that)?[\s,:]*", stripped) or stripped.endswith(":"))
+                if adjacent or self._only_adverbials(cue.end, q.open_mark):
+                    return (
+                        _Attribution(
+                            att.speaker,
+                            att.cue,
+                            att.cue_start,
+                            att.cue_end,
+                            (sent_first.start, q.open_mark),
+                            (q.spans[0][0], q.spans[-1][1]),
+                            min(0.95, att.confidence + 0.05),
+                            True,
+                            att.np_start,
+                        ),
+                        "before",
+                    )
+        # 3. a cue elsewhere in the sentence (partial quotations)
+        sent_atts = self._sentence_attribution(q, sent_first, sent_last)
+        if sent_atts is not None:
+            return sent_atts, "sentence"
+        # 4. continuation of the previous speaker
+        if colon is not None and colon[0] == q.para - 1 and self._opens_paragraph(q):
+            return colon[1], "colon"
+        if prev is not None and prev[2] is not None:
+            pq, patt, _prop = prev
+            if patt is None:
+                return None, ""
+            same_para = pq.last_para == q.para
+            next_para = pq.last_para == q.para - 1 and self._opens_paragraph(q)
+            if (same_para or next_para) and self._no_other_cue_between(
+                max(pq.close_mark, patt.cue_end), q.open_mark
+            ):
+                return patt, "continue" if same_para else "continue-para"
+        return None, ""
+
+    def _opens_paragraph(self, q: _RawQuote) -> bool:
+        ps, _pe = self.paras[q.para]
+        return self.text[ps : q.open_mark].strip() == ""
+
+    def _no_other_cue_between(self, a: int, b: int) -> bool:
+        seg = self.masked[a:b]
+        return (
+            not any(m.group().lower() in _NAME_BREAKERS for m in re.finditer(r"\w+", seg)) and len(seg) < 400
+        )
+
+    def _only_adverbials(self, a: int, b: int) -> bool:
+        seg = self.masked[a:b]
+        pos = 0
+        for _ in range(6):
+            m = _POST_VERB_SKIP_RE.match(seg, pos)
+            if m is None or m.end() == pos:
+                break
+            pos = m.end()
+        rest = seg[pos:].strip()
+        return rest in ("", ":", ",", "that", ", that") or bool(
+            re.fullmatch(r"[,:]?\s*(?:that)?\s*[,:]?", rest)
+        )
+
+    def _starts_clause(self, quote_end: int, att: _Attribution) -> bool:
+        """Only punctuation between the quotation and the attribution clause (NP or cue)."""
+        lead = re.match(r"[\s,—–\-]*", self.masked[quote_end:])
+        clause_start = quote_end + (lead.end() if lead else 0)
+        first = min(att.cue_start, att.np_start if att.np_start >= 0 else att.cue_start)
+        return clause_start >= first
+
+    def _next_quote_start(self, q: _RawQuote) -> int | None:
+        for other in self.quotes:
+            if other.open_mark > q.open_mark:
+                return other.open_mark
+        return None
+
+    def _sentence_attribution(
+        self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
+    ) -> _Attribution | None:
+        s_start, s_end = sent_first.start, sent_last.end
+        cues = [c for c in self._cues_in(s_start, s_end) if _MASK not in c.text]
+        if not cues:
+            return None
+        # prefer the closest cue before the quotation, then the closest after it
+        before = [c for c in cues if c.end <= q.open_mark]
+        after = [c for c in cues if c.start >= q.close_mark]
+        ordered = list(reversed(before)) + after
+        fallback: _Attribution | None = None
+        for cue in ordered:
+            sent = _Sentence(s_start, s_end, sent_first.para)
+            att = self._attribute_at_cue(cue, sent)
+            if att is None:
+                continue
+            if self._is_news_agency(att.speaker) and att.cue.lower() in _REPORTING_VERBS | {"according to"}:
+                fallback = fallback or att
+                continue
+            if cue.start >= q.close_mark and att.content[1] <= q.open_mark:
+                continue
+            if _SCARE_PREFIX_RE.search(self.masked[max(s_start, q.open_mark - 40) : q.open_mark]):
+                return None
+            return att
+        if fallback is not None and not _SCARE_PREFIX_RE.search(
+            self.masked[max(s_start, q.open_mark - 40) : q.open_mark]
+        ):
+            return fallback
+        return None
+
+    def _is_news_agency(self, sp: _Speaker) -> bool:
+        low = sp.name.lower()
+        if self.outlet and low == self.outlet.lower():
+            return True
+        words = _norm_key(low).split()
+        return sp.kind == "organisation" and (
+            low in _NEWS_AGENCIES or any(w in _NEWS_HEADS for w in words) or low in _NEWS_AGENCIES
+        )
+
+    # ---------------------------------------------------------------- output
+
+    def _proposal(
+        self,
+        q: _RawQuote,
+        att: _Attribution,
+        how: str,
+        prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None,
+    ) -> ProposedQuote | None:
+        text = self.text
+        start, end = q.spans[0][0], q.spans[-1][1]
+        words = " ".join(text[s:e] for s, e in q.spans)
+        if how in ("sentence",) and _looks_like_title(words):
+            return None
+        kind: QuoteKind = self._kind(q, att, how)
+        said_on, exact = self._date_for(att, how, prev)
+        sp = att.speaker
+        conf = att.confidence
+        if how == "sentence":
+            conf -= 0.1
+        elif how.startswith("continue") or how == "colon":
+            conf = min(conf, 0.7 if how != "continue-para" else 0.6)
+        if not sp.named:
+            conf -= 0.1
+        if not q.closed:
+            conf -= 0.1
+        return ProposedQuote(
+            quote=words,
+            kind=kind,
+            speaker=sp.name if (sp.named or sp.name.lower() not in _PRONOUNS) else None,
+            speaker_kind=sp.kind,
+            speaker_title=sp.title if sp.kind == "person" else None,
+            said_on=said_on,
+            confidence=round(max(0.05, min(conf, 0.99)), 2),
+            start=start,
+            end=end,
+            spans=tuple(q.spans),
+            speaker_named=sp.named,
+            cue=att.cue,
+            said_on_exact=exact,
+        )
+
+    def _kind(self, q: _RawQuote, att: _Attribution, how: str) -> QuoteKind:
+        if how in ("after", "before", "colon", "continue", "continue-para"):
+            if how in ("continue", "continue-para", "colon"):
+                sent = self._sentence_at(q.open_mark)
+                outside = self.masked[sent.start : q.open_mark].strip() + self.masked[
+                    q.close_mark : self._sentence_at(q.close_mark - 1).end
+                ].strip(" .\n")
+                if re.search(r"[A-Za-z]{2,}", outside):
+                    return "partial"
+                return "direct"
+            if how == "before":
+                sent = self._sentence_at(q.close_mark - 1)
+                rest = self.masked[q.close_mark : sent.end]
+                if re.search(r"[A-Za-z]{2,}", rest):
+                    return "partial"
+                first = self.text[q.spans[0][0] : q.spans[0][0] + 1]
+                between = self.masked[att.cue_end : q.open_mark]
+                if first.islower() and not between.rstrip().endswith((":", ",")):
+                    return "partial"
+            return "direct"
+        cs, ce = att.content
+        content = self.masked[cs:ce]
+        letters = len(re.findall(r"[^\W\d_]", content.replace(_MASK, "")))
+        quoted = content.count(_MASK)
+        if quoted and letters <= 0.1 * (quoted + letters):
+            return "direct"
+        return "partial"
+
+    def _date_for(
+        self,
+        att: _Attribution,
+        how: str,
+        prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None,
+    ) -> tuple[date | None, bool]:
+        rs, re_ = att.date_region
+        hits = _dates_in(self.masked, rs, re_, self.published)
+        if hits:
+            best = min(hits, key=lambda h: abs(h.start - att.cue_start))
+            return best.value, best.exact
+        # a statement reached through "the statement" carries the date of that statement
+        cue_sent = self._sentence_at(att.cue_start)
+        subject = self.masked[cue_sent.start : att.cue_start].lower()
+        if re.search(r"\b(?:the|that|this)\s+(?:" + "|".join(_DOCUMENT_NOUNS) + r")\b", subject):
+            for pos, issuer, when in reversed(self.statement_issuers):
+                if pos < att.cue_start and issuer.name == att.speaker.name:
+                    return when, True
+        # the same speaker's previous quotation, adjacent in the text, fixes the occasion
+        if prev is not None and prev[2] is not None and prev[2].speaker == att.speaker.name:
+            pq = prev[0]
+            pq_sent = self._sentence_at(att.cue_start)
+            if pq.last_para >= pq_sent.para - 1 and prev[2].said_on is not None:
+                return prev[2].said_on, prev[2].said_on_exact
+        return None, True
+
+    # ---------------------------------------------------------------- paraphrases
+
+    def _paraphrases(self, quotes: Sequence[ProposedQuote]) -> list[ProposedQuote]:
+        """Attributed statements without quotation marks: 'X said (that) …' and '…, X said.'"""
+        out: list[ProposedQuote] = []
+        covered = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+        for sent in self.sentences:
+            if sent.para in self.skip_paras:
+                continue
+            cues = [c for c in self._cues_in(sent.start, sent.end) if c.low not in ("according",)]
+            for cue in cues[:1]:
+                att = self._attribute_at_cue(cue, sent)
+                if att is None or (self._is_news_agency(att.speaker) and len(cues) > 1):
+                    continue
+                cs, ce = att.content
+                cs, ce = self._trim_content(cs, ce, sent)
+                if ce - cs < 12:
+                    continue
+                seg = self.masked[cs:ce]
+                if seg.count(_MASK) > 0.5 * len(seg.strip()):
+                    continue
+                if any(a <= cs and ce <= b for a, b in covered):
+                    continue
+                if not re.search(r"\b\w+\b.*\b\w+\b.*\b\w+\b", seg):
+                    continue
+                said_on, exact = self._date_for(att, "paraphrase", None)
+                sp = att.speaker
+                out.append(
+                    ProposedQuote(
+                        quote=self.text[cs:ce],
+                        kind="paraphrase",
+                        speaker=sp.name if sp.named or sp.name.lower() not in _PRONOUNS else None,
+                        speaker_kind=sp.kind,
+                        speaker_title=sp.title if sp.kind == "person" else None,
+                        said_on=said_on,
+                        confidence=round(max(0.05, att.confidence - 0.2), 2),
+                        start=cs,
+                        end=ce,
+                        spans=((cs, ce),),
+                        speaker_named=sp.named,
+                        cue=att.cue,
+                        said_on_exact=exact,
+                    )
+                )
+        return out
+
+    def _trim_content(self, cs: int, ce: int, sent: _Sentence) -> tuple[int, int]:
+        seg = self.masked[cs:ce]
+        m = re.match(r"[\s,:]*(?:that\s+(?!is\b|was\b|would\b|will\b|has\b|had\b|'s\b))?", seg)
+        if m:
+            cs += m.end()
+        # drop a dateline
+        m2 = _DATELINE_RE.match(self.text[cs:ce])
+        if m2:
+            cs += m2.end()
+        # cut a trailing ", Agence France-Presse reported" / ", X said"
+        tail = self.masked[cs:ce]
+        m3 = re.search(r",\s*[^,]{2,60}?\b(?:" + "|".join(_REPORTING_VERBS) + r"|said|says)\b[^,]*$", tail)
+        if m3:
+            ce = cs + m3.start()
+        while ce > cs and self.text[ce - 1] in " \n\t.,;:":
+            ce -= 1
+        return cs, ce
+
+
+_NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
+
+
+def _appositive_title(appositive: str) -> str | None:
+    words = appositive.split()
+    if not words or words[0].lower() in ("who", "which", "whose"):
+        return None
+    if words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    if not any(w.lower().strip(".,") in _TITLE_WORDS | _TITLE_MODIFIERS for w in words):
+        return None
+    return " ".join(words) or None
+
+
+def _looks_like_title(words: str) -> bool:
+    """A short Title-Case quotation ("Fox News Sunday") is a name or a title, not a statement."""
+    toks = re.findall(r"[\w'’]+", words)
+    if not toks or len(toks) > 8:
+        return False
+    small = {"a", "an", "the", "of", "and", "in", "on", "to", "for", "with", "at", "or", "is"}
+    caps = [t for t in toks if t.lower() not in small]
+    return (
+        bool(caps)
+        and all(t[:1].isupper() for t in caps)
+        and len(caps) >= 2
+        and not words.endswith(("?", "!"))
+    )
+
+
+def _better(ent: _Entity, best: _Entity, key: str, pos: int) -> bool:
+    """Prefer the exact form, then the longest, then the most mentioned, then the earliest."""
+    ent_words = len(ent.name.split())
+    best_words = len(best.name.split())
+    if ent.count != best.count and abs(ent_words - best_words) <= 1 and ent_words >= 2 and best_words >= 2:
+        return ent.count > best.count
+    if ent_words != best_words:
+        return ent_words > best_words
+    return ent.first_pos < best.first_pos
+
+
+_WEEKDAY_ALT = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTH_ALT = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+)
+_TIME_EXPR = (
+    rf"(?:(?:on|last|early|late|this|past)\s+)?(?:{_WEEKDAY_ALT})(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:on\s+)?(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+    r"|today|yesterday|tonight|this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week|month)"
+    r"|earlier(?:\s+(?:this|that|in\s+the)\s+\w+)?|later|at\s+the\s+time"
+)
+_PP_EXPR = (
+    r"(?:in|at|during|on|via|through|over|before|after|from|to|with)\s+"
+    r"(?:a|an|the|his|her|its|their|this|that|one|Monday's|[\w’']+['’]s)?\s*"
+    r"(?:[\w’'\-]+\s+){0,5}?"
+    r"(?:statement|statements|interview|interviews|briefing|conference|call|email|e-mail|letter|speech|"
+    r"rally|event|hearing|appearance|post|tweet|tweets|message|release|video|op-ed|remarks|session|town\s+hall|"
+    r"meeting|address|debate|forum|program|show|broadcast|podcast|summit|ceremony|stop|visit|Twitter|Facebook|"
+    r"Instagram|X|television|TV|radio|CNN|MSNBC|Fox(?:\s+News)?|NBC|ABC|CBS|NPR|reporters|journalists|"
+    r"response|reply|answer|court|filing|documents?|testimony|report|note|blog|website|book|memo|"
+    r"readout|notice|communique|announcement)"
+    r"(?:\s+(?:with|to|on|for|at|in)\s+(?:[\w’'.\-]+\s+){0,4}?[\w’'.\-]+)?"
+)
+_PRE_VERB_SKIP_RE = re.compile(
+    r"(?:\s*(?:,\s*)?(?:"
+    r"(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
+    r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
+    r"are|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
+    r"further|additionally|ultimately|finally|openly|not|n't|has\s+long|has\s+repeatedly|has\s+since)"
+    rf"|{_TIME_EXPR}"
+    rf"|{_PP_EXPR}"
+    r"|\([^()]{0,60}\)"
+    r"|(?P<appos>,\s*(?:a|an|the|who|whose|which|his|her|its|their|one|now|then|also|former|himself|herself|"
+    r"[a-z][\w\-]*)\b[^,;]{0,120},)"
+    r")\s*)$"
+)
+_POST_VERB_SKIP_RE = re.compile(
+    r"\s*,?\s*(?:"
+    rf"{_TIME_EXPR}"
+    rf"|{_PP_EXPR}"
+    r"|(?:also|later|then|again|repeatedly|publicly|privately|separately|flatly|bluntly)"
+    r"|(?:to\s+)?reporters|to\s+(?:the\s+)?(?:media|press|journalists|supporters|the\s+crowd|the\s+audience)"
+    r"|(?:to\s+)?(?:him|her|them|us|me)"
+    r")\b,?"
+)
+_STATEMENT_ISSUE_RE = re.compile(
+    r"\b(?:in|issued|released|put\s+out|published|posted)\s+(?:a|an|the|its|his|her|their)\s+"
+    r"(?:[\w\-]+\s+){0,2}?(?:statement|release|letter|report|memo|tweet|post|email|readout)\b"
+)
+
+
+def proposals_by_speaker(quotes: Iterable[ProposedQuote]) -> dict[str | None, list[ProposedQuote]]:
+    """Group proposals by speaker (a small convenience for callers)."""
+    grouped: dict[str | None, list[ProposedQuote]] = {}
+    for q in quotes:
+        grouped.setdefault(q.speaker, []).append(q)
+    return grouped
