@@ -1,0 +1,3 @@
+"""OnRecord: keeps what officials said on the record."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Builds the services from Settings and an engine; used by the composition root, the CLI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.services.bot_state import BotStateService
+from bot.services.clock import Clock, utc_now
+from bot.services.guild_config import GuildConfigService
+from bot.services.index_sync import IndexSync
+from bot.services.matching import MatchIndex
+from bot.services.speakers import SpeakerService
+from bot.services.statements import StatementService
+from bot.settings import Settings
+from db.engine import make_sessionmaker
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    index: IndexSync
+    guild_config: GuildConfigService
+    bot_state: BotStateService
+    speakers: SpeakerService
+    statements: StatementService
+
+
+def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = utc_now) -> Services:
+    sessions = make_sessionmaker(engine)
+    index = IndexSync(sessions, MatchIndex())
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        index=index,
+        guild_config=GuildConfigService(sessions, clock=clock),
+        bot_state=BotStateService(sessions, clock=clock),
+        speakers=SpeakerService(sessions, index=index, clock=clock),
+        statements=StatementService(sessions, index=index, clock=clock),
+    )
