@@ -30,6 +30,18 @@ def extension_names() -> list[str]:
     )
 
 
+_PERMISSION_NAMES = {
+    "manage_guild": "Manage Server",
+    "manage_messages": "Manage Messages",
+    "view_channel": "View Channel",
+}
+
+
+def permission_names(perms: list[str]) -> str:
+    """Permission flags as Discord's UI names them ("Manage Server", not "manage_guild")."""
+    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
+
+
 def user_message_for(error: Exception) -> str | None:
     """The safe sentence for an error, or None when it is a bug (logged, generic apology)."""
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError) and isinstance(
@@ -43,11 +55,11 @@ def user_message_for(error: Exception) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
     if isinstance(error, app_commands.MissingPermissions):
-        perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"You need the {perms} permission to do this."
+        return f"You need the {permission_names(error.missing_permissions)} permission to do this."
     if isinstance(error, app_commands.BotMissingPermissions):
-        perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I need the {perms} permission in this channel to do this."
+        return (
+            f"I need the {permission_names(error.missing_permissions)} permission in this channel to do this."
+        )
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.TransformerError):
