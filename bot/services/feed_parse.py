@@ -64,6 +64,9 @@ _JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
 _HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _FEED_ROOT_SNIFF = re.compile(rb"<(rss|feed|rdf:rdf|channel)[\s>]", re.IGNORECASE)
 _TRAILING_PARTIAL_TAG = re.compile(r"<[^>]*\Z")
+_FILE_SUFFIXES = frozenset(
+    {"html", "htm", "php", "asp", "aspx", "jsp", "cgi", "xml", "rss", "atom", "json", "md", "txt"}
+)
 _HOST_LIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
@@ -212,22 +215,29 @@ def clean_link(value: str | None, *, base_url: str) -> str | None:
     if not raw or len(raw) > LINK_MAX_CHARS or any(c.isspace() for c in raw):
         return None
     try:
-        absolute = urljoin(base_url, raw)
+        absolute = _repair_schemeless(urljoin(base_url, raw), base_url)
         parts = urlsplit(absolute)
         hostname = parts.hostname
     except ValueError:
         return None
     if parts.scheme.lower() not in {"http", "https"} or not hostname:
         return None
-    return _undouble_host(parts.scheme, parts.netloc, parts.path, parts.query, parts.fragment)
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, parts.query, parts.fragment))
 
 
-def _undouble_host(scheme: str, netloc: str, path: str, query: str, fragment: str) -> str:
-    """Repair ``https://site/site/post`` made from a scheme-less link (``site/post``) resolved on ``site``."""
-    first, _, rest = path.lstrip("/").partition("/")
-    if path.startswith("/") and first.lower() == netloc.lower() and _HOST_LIKE.match(first):
-        path = "/" + rest
-    return urlunsplit((scheme.lower(), netloc, path, query, fragment))
+def _repair_schemeless(link: str, base_url: str) -> str:
+    """Undo the resolution of a scheme-less link (``coghlan.me/post``) as a relative path.
+
+    feedparser resolves it against the feed URL, giving ``https://coghlan.me/coghlan.me/post``; when the
+    first segment after the base directory looks like a host name, that host is what the author meant.
+    """
+    base_dir = base_url[: base_url.rfind("/") + 1] if "://" in base_url else ""
+    if not base_dir or not link.startswith(base_dir):
+        return link
+    first, slash, _ = link[len(base_dir) :].partition("/")
+    if not slash or not _HOST_LIKE.match(first) or first.rsplit(".", 1)[-1].lower() in _FILE_SUFFIXES:
+        return link
+    return urlsplit(base_url).scheme + "://" + link[len(base_dir) :]
 
 
 def struct_to_datetime(value: time.struct_time | tuple[int, ...] | None) -> datetime | None:
@@ -377,9 +387,11 @@ class _RawEntry:
     summary: str
 
 
-def _feedparser_entry(entry: Mapping[str, Any], *, now: datetime) -> _RawEntry:
+def _feedparser_entry(entry: dict[str, Any], *, now: datetime) -> _RawEntry:
     published = plausible(struct_to_datetime(entry.get("published_parsed")), now=now) or plausible(
-        struct_to_datetime(entry.get("updated_parsed")), now=now
+        # dict.get: FeedParserDict.get("updated_parsed") falls back to published_parsed with a warning.
+        struct_to_datetime(dict.get(entry, "updated_parsed")),
+        now=now,
     )
     summary = entry.get("summary") or ""
     if not summary:
