@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.bot_state import BotStateService
+from bot.services.claims import ClaimService
 from bot.services.clock import Clock, utc_now
 from bot.services.guild_config import GuildConfigService
 from bot.services.index_sync import IndexSync
@@ -28,19 +29,22 @@ class Services:
     bot_state: BotStateService
     speakers: SpeakerService
     statements: StatementService
+    claims: ClaimService
 
 
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = utc_now) -> Services:
     sessions = make_sessionmaker(engine)
     index = IndexSync(sessions, MatchIndex())
+    guild_config = GuildConfigService(sessions, clock=clock)
     return Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
         clock=clock,
         index=index,
-        guild_config=GuildConfigService(sessions, clock=clock),
+        guild_config=guild_config,
         bot_state=BotStateService(sessions, clock=clock),
         speakers=SpeakerService(sessions, index=index, clock=clock),
         statements=StatementService(sessions, index=index, clock=clock),
+        claims=ClaimService(sessions, index=index.index, guild_config=guild_config, clock=clock),
     )
