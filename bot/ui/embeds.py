@@ -6,7 +6,8 @@ from datetime import date
 
 import discord
 
-from bot.domain import KIND_LABELS, GuildConfig
+from bot.domain import KIND_LABELS, AuditEntry, GuildConfig, Statement
+from bot.ui.text import safe
 
 COLOUR = discord.Colour.from_rgb(44, 95, 138)
 
@@ -56,3 +57,59 @@ def guild_settings(config: GuildConfig) -> discord.Embed:
 
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
+
+
+def statement_summary(s: Statement, *, heading: str) -> discord.Embed:
+    """A compact card used to confirm a change (add, edit, remove, restore)."""
+    embed = discord.Embed(
+        title=f"{heading} — #{s.number}",
+        description=f"“{safe(s.text, 1500, more=f'(see `/quote show {s.number}`)')}”",
+        colour=COLOUR,
+    )
+    who = safe(s.speaker_name, 200) + (f", {safe(s.speaker_title, 300)}" if s.speaker_title else "")
+    embed.add_field(name="Speaker", value=who, inline=False)
+    embed.add_field(name="Said on", value=fmt_date(s.said_on))
+    embed.add_field(name="Kind", value=kind_label(s.kind))
+    embed.add_field(name="Status", value=s.status)
+    if s.source_url or s.source_name:
+        link = safe(s.source_name or "source", 200)
+        value = f"[{link}]({s.source_url})" if s.source_url else link
+        embed.add_field(name="Source", value=value[:1024], inline=False)
+    return embed
+
+
+def _audit_value(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def history(s: Statement, entries: list[AuditEntry]) -> discord.Embed:
+    """The audit trail of one statement, newest last, within embed limits."""
+    embed = discord.Embed(title=f"History of #{s.number}", colour=COLOUR)
+    lines: list[str] = []
+    for e in entries:
+        when = discord.utils.format_dt(e.at, "f")
+        line = (
+            f"**{e.action}** by <@{e.actor_id}> {when}"
+            if e.actor_id
+            else f"**{e.action}** by the command line {when}"
+        )
+        if e.reason:
+            line += f" — {safe(e.reason, 200)}"
+        changes = []
+        for key in e.after or e.before or {}:
+            if e.action == "create":
+                continue
+            before = _audit_value((e.before or {}).get(key))
+            after = _audit_value((e.after or {}).get(key))
+            changes.append(f"  {key}: {safe(before, 150)} → {safe(after, 150)}")
+        lines.append("\n".join([line, *changes]))
+    text = "\n".join(lines) or "No changes recorded."
+    if len(text) > 4000:
+        text = "…\n" + text[-3990:].split("\n", 1)[-1]
+    embed.description = text
+    embed.set_footer(text=f"{s.edit_count} edit{'s' if s.edit_count != 1 else ''}")
+    return embed
