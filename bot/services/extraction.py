@@ -94,9 +94,26 @@ _SPEECH_VERBS = _words(
     advised instruct instructed order ordered proclaim question questioned inform informed recommend
     recommended estimate estimated pronounce pronounced blame blames blamed credit credited thank
     thanked apologize apologized apologised welcome welcomed explain adds texted emailed messaged
-    posted wrote tells spoke speaks
+    posted wrote tells
     """
 )
+
+
+def _inflect(words: frozenset[str]) -> frozenset[str]:
+    """Add the -s, -ed and -ing forms of every verb (over-generation is harmless)."""
+    out = set(words)
+    for w in words:
+        stem = w[:-1] if w.endswith("e") else w
+        out.update({w + "s", stem + "ing", stem + "ed" if w.endswith("e") else w + "ed"})
+        if w.endswith("ed"):
+            base = w[:-2]
+            out.update({base + "ing", base + "s"})
+            if base.endswith(("at", "ot", "ut", "it")):
+                out.add(base + "e" + "s")
+    return frozenset(out)
+
+
+_SPEECH_VERBS = _inflect(_SPEECH_VERBS) - {"states", "reading", "charges"}
 # Cues that need a following object/complement to be a statement, or that mostly report.
 _REPORTING_VERBS = frozenset({"report", "reports", "reported", "reporting"})
 _SPEECH_NOUNS = _words(
@@ -162,7 +179,7 @@ _TITLE_WORDS = _words(
     comptroller controller clerk adviser advisor aide strategist manager pollster analyst economist
     lawyer counsel executive ceo cfo coo founder president-elect head whip staff assistant
     undersecretary under envoy official officials press correspondent host anchor reporter editor
-    columnist chairperson trustee delegate lawmaker senators mr mrs ms miss
+    columnist chairperson trustee delegate lawmaker senators mr mrs ms miss sens reps govs
     """
 )
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "lord", "lady"})
@@ -243,7 +260,7 @@ _NON_NAME_WORDS = _words(
     where what who whom whose which why how this that these those there here it its he she they we i
     you his her their our my your him them us me is was were are be been has have had do does did
     will would could should may might must can not no yes so then than also just only even still yet
-    now today yesterday tonight tomorrow last next new according said says told asked added wrote
+    now today yesterday tonight tomorrow last next according said says told asked added wrote
     meanwhile however although though because despite instead indeed still both either neither all
     some many most more much other another such each every any none nor like unlike about above
     below over under into onto upon via per among between against without within across behind
@@ -351,6 +368,7 @@ class _Speaker:
     title: str | None
     named: bool
     pos: int  # offset of the mention in the text
+    subject_like: bool = True  # False for a name inside a prepositional phrase ("in Honolulu")
 
 
 @dataclass(slots=True)
@@ -625,6 +643,7 @@ class _Extractor:
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
+        self._lower_words = frozenset(m.group() for m in re.finditer(r"\b[a-z][a-z]+\b", self.masked))
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
         self._collect_mentions()
@@ -717,6 +736,11 @@ class _Extractor:
                 speaker, j = np
                 if speaker.named:
                     self._register(speaker)
+                    prev_low = toks[i - 1].low if i > 0 else ""
+                    if prev_low in _LOCATION_PREPS and not _is_possessive(toks[j - 1].text):
+                        speaker = _Speaker(
+                            speaker.name, speaker.kind, speaker.title, True, speaker.pos, subject_like=False
+                        )
                     self.mentions.append(speaker)
                 i = max(j, i + 1)
         self.mentions.sort(key=lambda s: s.pos)
@@ -744,6 +768,14 @@ class _Extractor:
             k -= 1
         name = list(toks[k:])
         title = list(toks[:k])
+        # "Republican Donald Trump", "Russian President": party and nationality words are title words
+        while len(name) > 1 and name[0].low.rstrip(".") in _CAP_MODIFIERS | _TITLE_MODIFIERS:
+            title.append(name.pop(0))
+        # "the Washington Post Trump": an organisation head inside the run ends the organisation
+        for n in range(len(name) - 2, -1, -1):
+            if name[n].low in _ORG_HEADS and n + 1 < len(name):
+                title, name = title + name[: n + 1], name[n + 1 :]
+                break
         # "Secretary of State" style titles keep "of State"; a name never starts with "of".
         return title, name
 
@@ -793,7 +825,11 @@ class _Extractor:
             break
         toks_np = list(toks[start_j:j])
         # drop trailing possessive owner pieces that do not form a name
-        while toks_np and not toks_np[-1].is_cap and toks_np[-1].low not in _ROLE_NOUNS | _TITLE_WORDS:
+        while (
+            toks_np
+            and not toks_np[-1].is_cap
+            and _strip_possessive(toks_np[-1].low) not in _ROLE_NOUNS | _TITLE_WORDS
+        ):
             toks_np.pop()
             j -= 1
         if not toks_np:
@@ -810,9 +846,10 @@ class _Extractor:
         last = toks_np[-1]
         last_low = _strip_possessive(last.low).rstrip(".")
         pos = toks_np[0].start
-        if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS:
+        common = len(toks_np) == 1 and self._is_common_word(last)
+        if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS and not common:
             title_toks, name_toks = self._split_title_name(toks_np)
-            if not name_toks:
+            if not name_toks or all(t.low.rstrip(".") in _CAP_MODIFIERS for t in name_toks):
                 return None
             # organisation: a head noun anywhere in the capitalised run, or an acronym
             all_caps = all(t.text.replace(".", "").isupper() and len(t.text) > 1 for t in name_toks)
@@ -824,6 +861,10 @@ class _Extractor:
                 name = text[first.start : last.end]
                 name = _strip_possessive(name)
                 return _Speaker(name, "organisation", None, True, pos)
+            if title_toks and title_toks[-1].low == "of":
+                # "director of CREDO Action": the name is the organisation, not a titled person
+                name = _strip_possessive(text[name_toks[0].start : last.end])
+                return _Speaker(name, "organisation", None, True, name_toks[0].start)
             name = text[name_toks[0].start : name_toks[-1].end]
             name = _strip_possessive(name)
             title: str | None = None
@@ -845,6 +886,17 @@ class _Extractor:
             return _Speaker(desc, None, None, False, pos)
         return None
 
+    def _is_common_word(self, tok: _Token) -> bool:
+        """A capitalised word that is only capitalised because it starts a sentence ("Shifting")."""
+        before = self.masked[max(0, tok.start - 3) : tok.start]
+        at_start = (
+            tok.start == 0 or bool(re.search(r"(?:^|[.!?:\n\"“”]\s*|\n)$", before)) or before.strip() == ""
+        )
+        low = tok.low
+        if low in _ABBREV_NON_NAMES:
+            return True
+        return at_start and low in self._lower_words
+
     # ---------------------------------------------------------------- coreference
 
     def _canonical(self, sp: _Speaker) -> _Speaker:
@@ -856,6 +908,7 @@ class _Extractor:
         if not words:
             return sp
         best: _Entity | None = None
+        candidates: list[_Entity] = []
         for ent_key, ent in self.entities.items():
             ent_words = ent_key.split()
             if ent.kind != (sp.kind or "person") or len(ent_words) < len(words):
@@ -868,14 +921,26 @@ class _Extractor:
                 or (len(words) == 1 and ent_words[0] == words[0] and len(ent_words) > 1)
             ):
                 continue
+            candidates.append(ent)
             if best is None or _better(ent, best, key, sp.pos):
                 best = ent
         if best is None:
             return sp
+        full = [c for c in candidates if len(c.name.split()) >= 2 and c.kind == "person"]
+        if sp.kind != "organisation" and len({_norm_key(c.name).split()[0] for c in full}) > 1:
+            # an ambiguous surname (Bill or Hillary Clinton): the most recently mentioned one
+            before = [
+                (max(p for p in c.positions if p <= sp.pos), c)
+                for c in full
+                if any(sp.pos - 400 <= p <= sp.pos for p in c.positions)
+            ]
+            if before:
+                best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
         title = sp.title or best.title
         name = best.name
         if sp.kind == "organisation":
             name = re.sub(r"^(?:the|The)\s+", "", name)
+            name = _COUNTRY_ABBREVIATIONS.get(name, name)
         return _Speaker(name, best.kind, title, True, sp.pos)
 
     def _resolve_description(self, sp: _Speaker) -> _Speaker:
@@ -914,7 +979,7 @@ class _Extractor:
         sent = self._sentence_at(pos)
         # 1. a name earlier in the same sentence (the subject-ish first mention)
         for ment in self.mentions:
-            if sent.start <= ment.pos < pos and (want is None or ment.kind == want):
+            if sent.start <= ment.pos < pos and ment.subject_like and (want is None or ment.kind == want):
                 return self._canonical(ment)
         # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
         recent_speaker = None
@@ -929,7 +994,9 @@ class _Extractor:
             if s.para < sent.para - 1:
                 break
             found = [
-                m for m in self.mentions if s.start <= m.pos < s.end and (want is None or m.kind == want)
+                m
+                for m in self.mentions
+                if s.start <= m.pos < s.end and m.subject_like and (want is None or m.kind == want)
             ]
             if found:
                 subject = (found[0].pos, found[0])
@@ -958,12 +1025,20 @@ class _Extractor:
         for _ in range(8):
             prefix = self.masked[start:seg_end]
             m = _PRE_VERB_SKIP_RE.search(prefix)
+            if appositive is not None and (m is None or m.start() == m.end()):
+                m = _APPOS_TAIL_RE.search(prefix)  # "X, the A of B, one of C, said"
+                if m is not None:
+                    appositive = m.group("appos").strip(" ,")
+                    seg_end = start + m.start()
+                continue
             if m is None or m.start() == m.end():
                 break
             if m.group("appos"):
                 appositive = m.group("appos").strip(" ,")
             seg_end = start + m.start()
         toks = self._tokens_in(start, seg_end)
+        if len(toks) > 2 and toks[-1].text == "," and toks[-2].is_cap:
+            toks = toks[:-1]  # "Apple's chief executive, Tim Cook, called"
         if not toks:
             return None
         last = toks[-1]
@@ -1015,6 +1090,13 @@ class _Extractor:
                 prev = toks[n - 1].low if n > 0 else ""
                 if prev in ("to",) and low in ("say", "tell"):
                     continue
+                if n > 0 and (
+                    prev in ("the", "a", "an", "this", "his", "her", "their", "its", "whose", "so")
+                    or (_is_possessive(toks[n - 1].text) and not low.endswith("ed"))
+                ):
+                    continue  # a noun ("Trump's tweet", "the call"), not a speech verb
+                if t.is_cap and n > 0 and toks[n - 1].text not in ('"', "“", "''", ".", ":"):
+                    continue  # "Fox News Sunday", "Says Who"
                 out.append(t)
             elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
                 out.append(t)
@@ -1045,6 +1127,12 @@ class _Extractor:
             )
         # subject before the cue?
         before = self._np_backward(sent.start, cue.start)
+        if low.endswith("ing") and before is not None:
+            prev_tok = self._tokens_in(sent.start, cue.start)
+            if prev_tok and (prev_tok[-1].text == "," or not before[0].named or before[0].kind is None):
+                subject = self._clause_subject(sent.start, cue.start)
+                if subject is not None:
+                    before = (subject, subject.pos, None)
         inverted_ok = self._inverted_position(sent, cue)
         if before is not None and not inverted_ok:
             sp_raw, np_start, appositive = before
@@ -1053,6 +1141,13 @@ class _Extractor:
                 sp = _Speaker(sp.name, sp.kind, _appositive_title(appositive), sp.named, sp.pos)
             content_start = self._content_start_after(cue, sent)
             date_region = (sent.start, content_start)
+            content = (content_start, sent.end)
+            clause_start = self._clause_start(sent, np_start)
+            rest = self.masked[content_start : sent.end].strip(" .!?\n\"”'’")
+            if clause_start < np_start and clause_start > sent.start and not re.search(r"\w", rest):
+                # "…, the Pentagon said.": the content comes first
+                content = (sent.start, clause_start)
+                date_region = (clause_start, sent.end)
             conf = 0.85 if sp.named else 0.6
             return _Attribution(
                 sp,
@@ -1060,7 +1155,7 @@ class _Extractor:
                 cue.start,
                 cue.end,
                 date_region,
-                (content_start, sent.end),
+                content,
                 conf,
                 False,
                 np_start,
@@ -1098,6 +1193,13 @@ class _Extractor:
                     False,
                     np_start,
                 )
+        return None
+
+    def _clause_subject(self, start: int, end: int) -> _Speaker | None:
+        """The first subject-like named mention in ``[start, end)`` (for "X …, saying …")."""
+        for ment in self.mentions:
+            if start <= ment.pos < end and ment.subject_like:
+                return ment
         return None
 
     def _clause_start(self, sent: _Sentence, np_start: int) -> int:
@@ -1199,6 +1301,8 @@ class _Extractor:
                     continue
                 if att.cue == "according to" or att.cue_start - last_piece_end > 120:
                     break
+                if self._is_news_agency(att.speaker) and att.cue.lower() in _REPORTING_VERBS:
+                    break  # '"…", the Associated Press reported': find the real speaker in the sentence
                 # the NP must start right after the quotation ("…," X said) or the cue must
                 if self._starts_clause(last_piece_end, att):
                     return (
@@ -1349,7 +1453,14 @@ class _Extractor:
         text = self.text
         start, end = q.spans[0][0], q.spans[-1][1]
         words = " ".join(text[s:e] for s, e in q.spans)
-        if how in ("sentence",) and _looks_like_title(words):
+        if _looks_like_title(words) and (
+            how == "sentence"
+            or re.search(
+                r"\b(?:on|of|in|at|from|for|the|a|an|titled|called|named)\s*$|['’]s\s*$",
+                self.masked[max(0, q.open_mark - 30) : q.open_mark],
+                re.IGNORECASE,
+            )
+        ):
             return None
         kind: QuoteKind = self._kind(q, att, how)
         said_on, exact = self._date_for(att, how, prev)
@@ -1443,7 +1554,7 @@ class _Extractor:
             if sent.para in self.skip_paras:
                 continue
             cues = [c for c in self._cues_in(sent.start, sent.end) if c.low not in ("according",)]
-            for cue in cues[:1]:
+            for cue in cues:
                 att = self._attribute_at_cue(cue, sent)
                 if att is None or (self._is_news_agency(att.speaker) and len(cues) > 1):
                     continue
@@ -1477,6 +1588,7 @@ class _Extractor:
                         said_on_exact=exact,
                     )
                 )
+                break  # one paraphrase per sentence: the outermost attribution
         return out
 
     def _trim_content(self, cs: int, ce: int, sent: _Sentence) -> tuple[int, int]:
@@ -1498,6 +1610,33 @@ class _Extractor:
         return cs, ce
 
 
+_ABBREV_NON_NAMES = frozenset(w.lower() + "." for w in _ABBREVIATIONS.split("|")) - frozenset(
+    ("mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "jr.", "sr.")
+)
+_COUNTRY_ABBREVIATIONS = {
+    "U.S.": "United States",
+    "US": "United States",
+    "U.K.": "United Kingdom",
+    "UK": "United Kingdom",
+    "U.N.": "United Nations",
+    "UN": "United Nations",
+    "E.U.": "European Union",
+    "EU": "European Union",
+}
+_LOCATION_PREPS = _words(
+    "in at on from to near into across outside inside of for with by about against toward towards"
+)
+_CAP_MODIFIERS = _words(
+    """
+    democratic democrat republican libertarian gop independent conservative liberal progressive rival
+    american russian ukrainian chinese british french german israeli iranian palestinian syrian iraqi
+    afghan turkish indian pakistani japanese korean north south mexican canadian european australian
+    italian spanish polish saudi egyptian cuban venezuelan brazilian nigerian kenyan dutch swedish
+    norwegian danish finnish belgian swiss austrian greek hungarian czech romanian serbian georgian
+    belarusian lebanese jordanian qatari emirati yemeni libyan sudanese ethiopian taiwanese vietnamese
+    filipino indonesian thai malaysian
+    """
+)
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
 
 
@@ -1573,6 +1712,9 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"|(?P<appos>,\s*(?:a|an|the|who|whose|which|his|her|its|their|one|now|then|also|former|himself|herself|"
     r"[a-z][\w\-]*)\b[^,;]{0,120},)"
     r")\s*)$"
+)
+_APPOS_TAIL_RE = re.compile(
+    r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former)\b[^,;]{0,120})$"
 )
 _POST_VERB_SKIP_RE = re.compile(
     r"\s*,?\s*(?:"
