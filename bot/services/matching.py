@@ -1,0 +1,554 @@
+"""Claim matching: an in-memory index over every guild's published statements.
+
+Pipeline for one query (no IO, synchronous):
+
+1. ``analyze`` the claim (simple tokenizer, lowercase, ASCII folding, stop words, English stemming).
+2. The lexical backend (tantivy BM25 over text, context, speaker names and topics) proposes candidates,
+   always filtered by ``guild_id`` and optionally by speaker ids and a ``said_on`` range.
+3. Each candidate is re-ranked with bounded features: idf-weighted coverage of the query by the statement
+   and of the statement by the query, rapidfuzz ratios on the normalised token strings, a saturated BM25,
+   whether the claim names the statement's speaker and, when configured, a semantic similarity.
+4. A logistic model fitted on the CheckThat! 2020 train split (see ``benchmarks/matching_quality.py --fit``)
+   turns the features into ONE score on 0..100, roughly "percent chance that this statement is the one the
+   claim repeats", so per-guild thresholds mean the same thing for every query.
+
+Index changes are buffered and committed before the next search, so a change is matchable by the very
+next call without a rebuild; ``commit`` may also be called explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Literal, Protocol
+
+import tantivy
+from rapidfuzz import fuzz
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_RELATED_THRESHOLD",
+    "DEFAULT_STRONG_THRESHOLD",
+    "FusionWeights",
+    "IndexedStatement",
+    "LexicalBackend",
+    "MatchIndex",
+    "MatchResult",
+    "SemanticScorer",
+    "TantivyBackend",
+    "Verdict",
+    "analyze",
+    "clean_query",
+    "verdict",
+]
+
+Verdict = Literal["on_record", "related", "none"]
+
+# Chosen on ct2020-train with `benchmarks/matching_quality.py --thresholds` (top-1 scores of correct, wrong
+# and "nothing on record" queries, the latter with the relevant statements and their near-duplicates held
+# out). At 50 a top-1 result is right ~94% of the time and only ~2% of claims with nothing on record reach
+# it; at 15 ~60% of claims find their statement while ~10% of those with nothing on record show a lead.
+DEFAULT_STRONG_THRESHOLD = 50.0
+DEFAULT_RELATED_THRESHOLD = 15.0
+
+_MAX_QUERY_CHARS = 4000
+_MAX_QUERY_TERMS = 64
+_CANDIDATES = 50
+
+# Lucene's English list plus common function words and claim-framing verbs ("X said ..."). Negations are
+# kept on purpose: they are cheap, rare terms that separate "will" from "won't" claims a little.
+_STOP_WORDS = (
+    "a an and are as at be but by for if in into is it of on or such that the their then there these they "
+    "this to was will with i me my we our you your he him his she her its them what which who whom those am "
+    "been being have has had having do does did doing would should could ought from up down out off over "
+    "under again further once here when where why how all any both each few more most other some so than "
+    "too very s t can just don now d ll m o re ve y about against between through during before after above "
+    "below said say says saying"
+)
+
+_URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
+_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")
+_TAG = re.compile(r"[#@]\w+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def verdict(score: float, strong: float, related: float) -> Verdict:
+    """Classify a fused 0..100 score: on the record, related, or nothing on record."""
+    if score >= strong:
+        return "on_record"
+    if score >= related:
+        return "related"
+    return "none"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedStatement:
+    statement_id: int  # global DB id
+    guild_id: int
+    number: int  # per-guild #number
+    text: str
+    speaker_id: int | None = None
+    speaker_names: tuple[str, ...] = ()  # canonical + aliases
+    speaker_title: str | None = None
+    context: str | None = None
+    topics: tuple[str, ...] = ()
+    said_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    statement_id: int
+    number: int
+    score: float  # 0..100, calibrated
+    highlights: tuple[tuple[int, int], ...]  # [start, end) char spans in the statement text
+    lexical_score: float  # 0..100: idf-weighted term overlap
+    fuzzy_score: float  # 0..100: rapidfuzz token-set ratio on normalised text
+    semantic_score: float | None = None  # 0..100 when a semantic scorer is configured
+
+
+@dataclass(frozen=True, slots=True)
+class FusionWeights:
+    """Logit weights over the re-ranking features (all query-normalised, so the score is comparable across
+    queries). Fitted on ct2020-train by ``benchmarks/matching_quality.py --fit``: a listwise (softmax over
+    each query's candidates) fit for the ranking direction, then Platt scaling for calibration."""
+
+    bias: float = -8.928
+    bm25: float = 17.577  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
+    query_coverage: float = 8.541
+    statement_coverage: float = 0.921
+    token_set: float = 0.275
+    partial: float = 1.922
+    speaker: float = 2.0  # not learnable from the benchmark (it has no speakers); set by hand
+    semantic: float = 0.0
+
+
+class SemanticScorer(Protocol):
+    """Optional dense similarity; see ``bot/services/semantic.py``."""
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        """Cosine similarity of the query with each text, in [-1, 1]."""
+        ...
+
+
+class LexicalBackend(Protocol):
+    """The replaceable candidate generator. Terms are already ``analyze``d."""
+
+    def add(self, doc: IndexedStatement) -> None: ...
+
+    def delete(self, statement_id: int) -> None: ...
+
+    def delete_guild(self, guild_id: int) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def search(
+        self,
+        guild_id: int,
+        terms: Sequence[str],
+        *,
+        limit: int,
+        speaker_ids: Collection[int] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[tuple[int, float]]:
+        """Return ``(statement_id, bm25)`` pairs, best first."""
+        ...
+
+    def doc_freq(self, term: str) -> int: ...
+
+    def num_docs(self) -> int: ...
+
+
+@cache
+def _analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.custom_stopword(_STOP_WORDS.split()))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def analyze(text: str) -> list[str]:
+    """Normalise text into index terms (the same analysis the index applies)."""
+    return list(_analyzer().analyze(text))
+
+
+def clean_query(query: str) -> str:
+    """Drop links and Discord markup; spell out camel-cased tags (#DefundTheCBC also reads "defund the cbc")."""
+    query = _DISCORD_MARKUP.sub(" ", _URL.sub(" ", query[:_MAX_QUERY_CHARS]))
+    return _TAG.sub(lambda m: f"{m.group(0)} {_CAMEL.sub(' ', m.group(0))}", query)
+
+
+def _unique(terms: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(terms))
+
+
+class TantivyBackend:
+    """BM25 candidates from an in-memory tantivy index (no stored fields: documents live in MatchIndex)."""
+
+    _FIELD = "body"
+    _TOKENIZER = "onrecord_en"
+
+    def __init__(self, *, heap_size: int = 64_000_000) -> None:
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field(self._FIELD, tokenizer_name=self._TOKENIZER, index_option="freq")
+        builder.add_integer_field("guild_id", indexed=True, fast=True)
+        builder.add_integer_field("statement_id", indexed=True, fast=True)
+        builder.add_integer_field("speaker_id", indexed=True)
+        builder.add_integer_field("said_on", indexed=True, fast=True)
+        self._schema = builder.build()
+        self._index = tantivy.Index(self._schema)
+        self._index.register_tokenizer(self._TOKENIZER, _analyzer())
+        self._index.config_reader("manual")
+        self._writer = self._index.writer(heap_size, 1)
+        self._searcher = self._index.searcher()
+        self._df_cache: dict[str, int] = {}
+
+    def add(self, doc: IndexedStatement) -> None:
+        tdoc = tantivy.Document()
+        tdoc.add_text(self._FIELD, _body(doc))
+        tdoc.add_integer("guild_id", doc.guild_id)
+        tdoc.add_integer("statement_id", doc.statement_id)
+        if doc.speaker_id is not None:
+            tdoc.add_integer("speaker_id", doc.speaker_id)
+        if doc.said_on is not None:
+            tdoc.add_integer("said_on", doc.said_on.toordinal())
+        self._writer.add_document(tdoc)
+
+    def delete(self, statement_id: int) -> None:
+        self._writer.delete_documents_by_term("statement_id", statement_id)
+
+    def delete_guild(self, guild_id: int) -> None:
+        self._writer.delete_documents_by_term("guild_id", guild_id)
+
+    def commit(self) -> None:
+        self._writer.commit()
+        self._index.reload()
+        self._searcher = self._index.searcher()
+        self._df_cache.clear()
+
+    def search(
+        self,
+        guild_id: int,
+        terms: Sequence[str],
+        *,
+        limit: int,
+        speaker_ids: Collection[int] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[tuple[int, float]]:
+        schema = self._schema
+        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self._FIELD, t)) for t in terms]
+        clauses = [
+            (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
+            (tantivy.Occur.Must, tantivy.Query.term_query(schema, "guild_id", guild_id)),
+        ]
+        if speaker_ids is not None:
+            ids = sorted(speaker_ids)
+            clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "speaker_id", ids)))
+        if date_from is not None or date_to is not None:
+            lower = date_from.toordinal() if date_from is not None else -(2**62)
+            upper = date_to.toordinal() if date_to is not None else 2**62
+            rng = tantivy.Query.range_query(schema, "said_on", tantivy.FieldType.Integer, lower, upper)
+            clauses.append((tantivy.Occur.Must, rng))
+        searcher = self._searcher
+        hits = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
+        if not hits:
+            return []
+        ids_found = searcher.fast_field_values("statement_id", [address for _, address in hits])
+        return [(int(sid), float(s)) for (s, _), sid in zip(hits, ids_found, strict=True) if sid is not None]
+
+    def doc_freq(self, term: str) -> int:
+        df = self._df_cache.get(term)
+        if df is None:
+            df = self._searcher.doc_freq(self._FIELD, term)
+            self._df_cache[term] = df
+        return df
+
+    def num_docs(self) -> int:
+        return int(self._searcher.num_docs)
+
+
+def _body(doc: IndexedStatement) -> str:
+    parts = [doc.text, doc.context or "", doc.speaker_title or "", *doc.speaker_names, *doc.topics]
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    doc: IndexedStatement
+    bm25: float
+    text_terms: list[str] = field(default_factory=list)
+    features: tuple[float, ...] = ()
+    lexical: float = 0.0
+    fuzzy: float = 0.0
+    semantic: float | None = None
+    score: float = 0.0
+    logit: float = 0.0
+
+
+class MatchIndex:
+    """Every guild's matchable statements in one process; results never cross guilds."""
+
+    def __init__(
+        self,
+        *,
+        semantic: SemanticScorer | None = None,
+        backend: LexicalBackend | None = None,
+        weights: FusionWeights | None = None,
+        candidates: int = _CANDIDATES,
+    ) -> None:
+        self._semantic = semantic
+        self._backend: LexicalBackend = backend if backend is not None else TantivyBackend()
+        self._weights = weights if weights is not None else FusionWeights()
+        self._candidates = candidates
+        self._docs: dict[int, IndexedStatement] = {}
+        self._by_guild: dict[int, set[int]] = {}
+        self._dirty = False
+        self._lock = threading.RLock()
+
+    # ---- writes -------------------------------------------------------------------------------------
+
+    def add_many(self, docs: Iterable[IndexedStatement]) -> None:
+        """Add or replace many statements with one commit (start-up build, imports)."""
+        with self._lock:
+            for doc in docs:
+                self._put(doc)
+            self._commit()
+
+    def upsert(self, doc: IndexedStatement) -> None:
+        """Add or replace one statement; the next search sees it."""
+        with self._lock:
+            self._put(doc)
+
+    def remove(self, guild_id: int, statement_id: int) -> None:
+        """Drop a statement; a statement of another guild is left alone."""
+        with self._lock:
+            doc = self._docs.get(statement_id)
+            if doc is None or doc.guild_id != guild_id:
+                return
+            del self._docs[statement_id]
+            self._by_guild[guild_id].discard(statement_id)
+            self._backend.delete(statement_id)
+            self._dirty = True
+
+    def remove_guild(self, guild_id: int) -> None:
+        with self._lock:
+            for statement_id in self._by_guild.pop(guild_id, set()):
+                self._docs.pop(statement_id, None)
+            self._backend.delete_guild(guild_id)
+            self._dirty = True
+
+    def commit(self) -> None:
+        """Make buffered changes searchable now (search also does this lazily)."""
+        with self._lock:
+            self._commit()
+
+    def _put(self, doc: IndexedStatement) -> None:
+        old = self._docs.get(doc.statement_id)
+        if old is not None:
+            self._backend.delete(doc.statement_id)
+            self._by_guild[old.guild_id].discard(doc.statement_id)
+        self._docs[doc.statement_id] = doc
+        self._by_guild.setdefault(doc.guild_id, set()).add(doc.statement_id)
+        self._backend.add(doc)
+        self._dirty = True
+
+    def _commit(self) -> None:
+        if self._dirty:
+            self._backend.commit()
+            self._dirty = False
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    # ---- reads --------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        limit: int = 5,
+        speaker_ids: Collection[int] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[MatchResult]:
+        """Best statements of ``guild_id`` for a claim, best first, each with a 0..100 score."""
+        if limit <= 0:
+            return []
+        query_terms = _unique(analyze(clean_query(query)))[:_MAX_QUERY_TERMS]
+        if not query_terms:
+            return []
+        with self._lock:
+            self._commit()
+            hits = self._backend.search(
+                guild_id,
+                query_terms,
+                limit=max(self._candidates, limit),
+                speaker_ids=speaker_ids,
+                date_from=date_from,
+                date_to=date_to,
+            )
+            candidates = [
+                _Candidate(doc, bm25)
+                for sid, bm25 in hits
+                if (doc := self._docs.get(sid)) is not None and doc.guild_id == guild_id
+            ]
+            if not candidates:
+                return []
+            self._score(query, query_terms, candidates)
+        candidates.sort(key=_rank_key)
+        return [self._result(c, set(query_terms)) for c in candidates[:limit]]
+
+    def features_for(self, guild_id: int, query: str, limit: int) -> list[tuple[int, tuple[float, ...]]]:
+        """Candidates with their feature vectors, in BM25 order (for fitting ``FusionWeights``).
+
+        Features: (bm25 / larger self-score, query coverage, statement coverage, token-set, partial, speaker
+        named, semantic)."""
+        query_terms = _unique(analyze(clean_query(query)))[:_MAX_QUERY_TERMS]
+        if not query_terms:
+            return []
+        with self._lock:
+            self._commit()
+            hits = self._backend.search(guild_id, query_terms, limit=limit)
+            candidates = [_Candidate(self._docs[sid], bm25) for sid, bm25 in hits if sid in self._docs]
+            self._score(query, query_terms, candidates)
+        return [(c.doc.statement_id, c.features) for c in candidates]
+
+    def _score(self, query: str, query_terms: list[str], candidates: list[_Candidate]) -> None:
+        w = self._weights
+        idf = self._idf_table()
+        query_set = set(query_terms)
+        query_weight = sum(idf(t) for t in query_terms)
+        query_string = " ".join(query_terms)
+        semantic = self._semantic_scores(query, candidates)
+        for i, c in enumerate(candidates):
+            doc = c.doc
+            c.text_terms = _unique(analyze(doc.text))
+            context_terms = _unique(analyze(doc.context)) if doc.context else []
+            extra_terms = set(analyze(_body_extras(doc)))
+            speaker_hit = _names_speaker(query_set, doc.speaker_names)
+            doc_all = set(c.text_terms) | set(context_terms) | extra_terms
+            covered = sum(idf(t) for t in query_terms if t in doc_all)
+            q_cov = covered / query_weight if query_weight > 0 else 0.0
+            s_cov = max(_coverage(c.text_terms, query_set, idf), _coverage(context_terms, query_set, idf))
+            text_string = " ".join(c.text_terms)
+            token_set = fuzz.token_set_ratio(query_string, text_string) / 100.0
+            partial = fuzz.partial_ratio(text_string, query_string) / 100.0 if text_string else 0.0
+            if context_terms:
+                context_string = " ".join(context_terms)
+                token_set = max(token_set, fuzz.token_set_ratio(query_string, context_string) / 100.0)
+            # BM25 over the larger self-score of the two sides: ~1 only when each side covers the other.
+            doc_weight = sum(idf(t) for t in set(c.text_terms) | set(context_terms))
+            norm = max(query_weight, doc_weight)
+            bm25 = min(c.bm25 / norm, 2.0) if norm > 0 else 0.0
+            sem = semantic[i] if semantic is not None else 0.0
+            c.features = (bm25, q_cov, s_cov, token_set, partial, 1.0 if speaker_hit else 0.0, sem)
+            logit = (
+                w.bias
+                + w.query_coverage * q_cov
+                + w.statement_coverage * s_cov
+                + w.token_set * token_set
+                + w.partial * partial
+                + w.bm25 * bm25
+                + w.speaker * (1.0 if speaker_hit else 0.0)
+                + w.semantic * sem
+            )
+            c.logit = logit
+            c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+            c.lexical = 100.0 * (q_cov + s_cov) / 2.0
+            c.fuzzy = 100.0 * token_set
+            c.semantic = 100.0 * max(0.0, sem) if semantic is not None else None
+
+    def _semantic_scores(self, query: str, candidates: list[_Candidate]) -> list[float] | None:
+        if self._semantic is None:
+            return None
+        return self._semantic.similarities(query, [c.doc.text for c in candidates])
+
+    def _idf_table(self) -> _Idf:
+        return _Idf(self._backend)
+
+    def _result(self, c: _Candidate, query_set: set[str]) -> MatchResult:
+        return MatchResult(
+            statement_id=c.doc.statement_id,
+            number=c.doc.number,
+            score=round(c.score, 2),
+            highlights=highlight_spans(c.doc.text, query_set),
+            lexical_score=round(c.lexical, 2),
+            fuzzy_score=round(c.fuzzy, 2),
+            semantic_score=None if c.semantic is None else round(c.semantic, 2),
+        )
+
+
+class _Idf:
+    """BM25-style idf over the whole index, looked up lazily per term."""
+
+    __slots__ = ("_backend", "_cache", "_n")
+
+    def __init__(self, backend: LexicalBackend) -> None:
+        self._backend = backend
+        self._n = max(backend.num_docs(), 1)
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        value = self._cache.get(term)
+        if value is None:
+            df = self._backend.doc_freq(term)
+            value = math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
+            self._cache[term] = value
+        return value
+
+
+def _coverage(terms: Sequence[str], other: set[str], idf: _Idf) -> float:
+    total = sum(idf(t) for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in terms if t in other) / total
+
+
+def _body_extras(doc: IndexedStatement) -> str:
+    return "\n".join([doc.speaker_title or "", *doc.speaker_names, *doc.topics])
+
+
+def _names_speaker(query_terms: set[str], names: Sequence[str]) -> bool:
+    """True when the claim names the speaker: a whole name or alias, or the surname of a full name."""
+    for name in names:
+        terms = analyze(name)
+        if terms and all(t in query_terms for t in terms):
+            return True
+        if len(terms) > 1 and len(terms[-1]) > 2 and terms[-1] in query_terms:
+            return True
+    return False
+
+
+def _rank_key(c: _Candidate) -> tuple[float, int, int]:
+    # Rank on the logit (the rounded 0..100 score saturates near 0 and 100); equal logits mean the same
+    # evidence, so the more recent statement wins, then the one recorded first (the original of a re-post).
+    said = c.doc.said_on.toordinal() if c.doc.said_on is not None else 0
+    return (-round(c.logit, 6), -said, c.doc.statement_id)
+
+
+def highlight_spans(text: str, query_terms: Collection[str]) -> tuple[tuple[int, int], ...]:
+    """Char spans ``[start, end)`` of the words in ``text`` whose analysed form is a query term."""
+    wanted = set(query_terms)
+    spans: list[tuple[int, int]] = []
+    for token in _analyzer().pre_tokenize(text).tokens:
+        if token.text in wanted:
+            start, end = token.char_offset_from, token.char_offset_to
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return tuple(spans)
