@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.bot_state import BotStateService
 from bot.services.claims import ClaimService
 from bot.services.clock import Clock, utc_now
+from bot.services.fetch import GuardedFetcher
 from bot.services.guild_config import GuildConfigService
 from bot.services.index_sync import IndexSync
 from bot.services.matching import MatchIndex
+from bot.services.proposals import ProposalService
 from bot.services.speakers import SpeakerService
 from bot.services.statements import StatementService
 from bot.settings import Settings
@@ -30,13 +33,14 @@ class Services:
     speakers: SpeakerService
     statements: StatementService
     claims: ClaimService
+    proposals: ProposalService = field(init=False)  # needs the services above; set in build_services
 
 
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = utc_now) -> Services:
     sessions = make_sessionmaker(engine)
     index = IndexSync(sessions, MatchIndex())
     guild_config = GuildConfigService(sessions, clock=clock)
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
@@ -48,3 +52,13 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = ut
         statements=StatementService(sessions, index=index, clock=clock),
         claims=ClaimService(sessions, index=index.index, guild_config=guild_config, clock=clock),
     )
+    services.proposals = ProposalService(
+        statements=services.statements,
+        speakers=services.speakers,
+        guild_config=services.guild_config,
+        fetcher_factory=partial(
+            GuardedFetcher, allow_hosts=settings.fetch_allow_hosts, timeout_s=settings.feed_timeout_s
+        ),
+        clock=clock,
+    )
+    return services
