@@ -21,11 +21,12 @@ The pipeline is:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["ProposedQuote", "QuoteKind", "SpeakerKind", "extract_quotes"]
 
@@ -336,19 +337,12 @@ _CAPTION_RE = re.compile(
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+    low: str
+    is_cap: bool
 
 
 @dataclass(slots=True)
@@ -637,8 +631,13 @@ class _Extractor:
         self.paras = _paragraphs(text)
         self.skip_paras = self._skipped_paragraphs()
         self.quotes = [q for q in _find_quotes(text, self.paras) if q.para not in self.skip_paras]
+        self.quote_opens = [q.open_mark for q in self.quotes]
         self.masked = self._mask()
-        self.tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.masked)]
+        self.tokens = [
+            _Token(m.start(), m.end(), w, w.lower(), w[:1].isupper())
+            for m in _TOKEN_RE.finditer(self.masked)
+            for w in (m.group(),)
+        ]
         self.tok_starts = [t.start for t in self.tokens]
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
@@ -701,15 +700,16 @@ class _Extractor:
                 out.append(_Sentence(start, pe, p_idx))
         return out
 
-    def _sentence_at(self, pos: int) -> _Sentence:
-        import bisect
+    def _mentions_between(self, start: int, end: int) -> list[_Speaker]:
+        lo = bisect.bisect_left(self.mention_pos, start)
+        hi = bisect.bisect_left(self.mention_pos, end)
+        return self.mentions[lo:hi]
 
+    def _sentence_at(self, pos: int) -> _Sentence:
         i = bisect.bisect_right(self.sent_starts, pos) - 1
         return self.sentences[max(i, 0)]
 
     def _tokens_in(self, start: int, end: int) -> list[_Token]:
-        import bisect
-
         i = bisect.bisect_left(self.tok_starts, start)
         out: list[_Token] = []
         while i < len(self.tokens) and self.tokens[i].end <= end:
@@ -744,6 +744,7 @@ class _Extractor:
                     self.mentions.append(speaker)
                 i = max(j, i + 1)
         self.mentions.sort(key=lambda s: s.pos)
+        self.mention_pos = [m.pos for m in self.mentions]
 
     def _register(self, sp: _Speaker) -> None:
         kind = sp.kind or "person"
@@ -929,11 +930,11 @@ class _Extractor:
         full = [c for c in candidates if len(c.name.split()) >= 2 and c.kind == "person"]
         if sp.kind != "organisation" and len({_norm_key(c.name).split()[0] for c in full}) > 1:
             # an ambiguous surname (Bill or Hillary Clinton): the most recently mentioned one
-            before = [
-                (max(p for p in c.positions if p <= sp.pos), c)
-                for c in full
-                if any(sp.pos - 400 <= p <= sp.pos for p in c.positions)
-            ]
+            before = []
+            for c in full:
+                i = bisect.bisect_right(c.positions, sp.pos) - 1
+                if i >= 0 and c.positions[i] >= sp.pos - 400:
+                    before.append((c.positions[i], c))
             if before:
                 best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
         title = sp.title or best.title
@@ -955,7 +956,10 @@ class _Extractor:
                     return _Speaker(issuer.name, issuer.kind, issuer.title, True, sp.pos)
         if definite:
             modifiers = set(words[1:-1])
-            for ment in reversed(self.mentions):
+            lo = bisect.bisect_left(self.mention_pos, sp.pos - 5000)
+            for ment in reversed(
+                self._mentions_between(self.mention_pos[lo] if lo < len(self.mentions) else 0, sp.pos)
+            ):
                 if ment.pos >= sp.pos:
                     continue
                 name_low = ment.name.lower()
@@ -978,8 +982,8 @@ class _Extractor:
         want = _PRONOUNS.get(pronoun.lower())
         sent = self._sentence_at(pos)
         # 1. a name earlier in the same sentence (the subject-ish first mention)
-        for ment in self.mentions:
-            if sent.start <= ment.pos < pos and ment.subject_like and (want is None or ment.kind == want):
+        for ment in self._mentions_between(sent.start, pos):
+            if ment.subject_like and (want is None or ment.kind == want):
                 return self._canonical(ment)
         # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
         recent_speaker = None
@@ -988,15 +992,15 @@ class _Extractor:
                 recent_speaker = (p, spk)
                 break
         subject = None
-        idx = self.sentences.index(sent)
+        idx = bisect.bisect_right(self.sent_starts, sent.start) - 1
         for back in range(idx - 1, max(-1, idx - 6), -1):
             s = self.sentences[back]
             if s.para < sent.para - 1:
                 break
             found = [
                 m
-                for m in self.mentions
-                if s.start <= m.pos < s.end and m.subject_like and (want is None or m.kind == want)
+                for m in self._mentions_between(s.start, s.end)
+                if m.subject_like and (want is None or m.kind == want)
             ]
             if found:
                 subject = (found[0].pos, found[0])
@@ -1197,8 +1201,8 @@ class _Extractor:
 
     def _clause_subject(self, start: int, end: int) -> _Speaker | None:
         """The first subject-like named mention in ``[start, end)`` (for "X …, saying …")."""
-        for ment in self.mentions:
-            if start <= ment.pos < end and ment.subject_like:
+        for ment in self._mentions_between(start, end):
+            if ment.subject_like:
                 return ment
         return None
 
@@ -1396,10 +1400,8 @@ class _Extractor:
         return clause_start >= first
 
     def _next_quote_start(self, q: _RawQuote) -> int | None:
-        for other in self.quotes:
-            if other.open_mark > q.open_mark:
-                return other.open_mark
-        return None
+        i = bisect.bisect_right(self.quote_opens, q.open_mark)
+        return self.quote_opens[i] if i < len(self.quote_opens) else None
 
     def _sentence_attribution(
         self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
@@ -1549,7 +1551,8 @@ class _Extractor:
     def _paraphrases(self, quotes: Sequence[ProposedQuote]) -> list[ProposedQuote]:
         """Attributed statements without quotation marks: 'X said (that) …' and '…, X said.'"""
         out: list[ProposedQuote] = []
-        covered = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+        covered = sorted((q.start, q.end) for q in quotes if q.kind == "direct")
+        covered_starts = [c[0] for c in covered]
         for sent in self.sentences:
             if sent.para in self.skip_paras:
                 continue
@@ -1565,8 +1568,9 @@ class _Extractor:
                 seg = self.masked[cs:ce]
                 if seg.count(_MASK) > 0.5 * len(seg.strip()):
                     continue
-                if any(a <= cs and ce <= b for a, b in covered):
-                    continue
+                k = bisect.bisect_right(covered_starts, cs) - 1
+                if k >= 0 and covered[k][1] >= ce:
+                    continue  # the content is one direct quotation, already proposed
                 if not re.search(r"\b\w+\b.*\b\w+\b.*\b\w+\b", seg):
                     continue
                 said_on, exact = self._date_for(att, "paraphrase", None)
