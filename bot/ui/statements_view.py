@@ -35,7 +35,9 @@ FOOTER_MAX = 2048
 RESULTS_PER_PAGE = 5
 SPEAKERS_PER_PAGE = 10
 RESULT_WORDS_MAX = 600  # words shown per search result (several results share one 6000-character embed)
+RESULT_WORDS_MIN = 60
 RESULT_NAME_MAX = 200
+RESULT_SOURCE_MAX = 400
 PROFILE_LATEST_WORDS = 160
 VIEW_TIMEOUT_S = 600.0  # below the 15-minute life of an interaction token, so the timeout edit still works
 
@@ -73,18 +75,23 @@ def _link_target(url: str) -> str | None:
     return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
 
 
-def source_link(url: str | None, name: str | None, limit: int = 300) -> str:
-    """``Outlet — [host](url)``; the link text is always the real host, so it cannot disguise the target."""
+def source_link(url: str | None, name: str | None, limit: int = 300, *, too_long: str = "") -> str:
+    """``Outlet — [host](url)``; the link text is always the real host, so it cannot disguise the target.
+
+    A link that does not fit in ``limit`` becomes the bare host followed by ``too_long``.
+    """
     label = safe(name, 100) if name else ""
+    sep = " — " if label else ""
     if not url:
         return label or "no source given"
     target = _link_target(url)
-    host = urlsplit(url).hostname or ""
-    if target is None or len(target) + len(host) + 4 > limit - len(label) - 3:
-        link = safe(url, max(20, limit - len(label) - 3))
-    else:
-        link = f"[{safe(host, 80)}]({target})"
-    return f"{label} — {link}" if label else link
+    host = safe(urlsplit(url).hostname or "", 80)
+    if target is None:
+        return truncate(label + sep + safe(url, max(20, limit - len(label) - len(sep))), limit)
+    link = f"[{host}]({target})"
+    if len(label) + len(sep) + len(link) <= limit:
+        return label + sep + link
+    return truncate(label + sep + host + (f" {too_long}" if too_long else ""), limit)
 
 
 def _timestamp(moment: datetime, style: str = "D") -> str:
@@ -109,7 +116,12 @@ def meta_line(statement: Statement) -> str:
         [
             fmt_date(statement.said_on),
             kind_label(statement.kind),
-            source_link(statement.source_url, statement.source_name),
+            source_link(
+                statement.source_url,
+                statement.source_name,
+                RESULT_SOURCE_MAX,
+                too_long=f"(full link: `/quote show {statement.number}`)",
+            ),
             f"#{statement.number}",
         ]
     )
@@ -118,12 +130,13 @@ def meta_line(statement: Statement) -> str:
 # ---- statements ----------------------------------------------------------------------------------
 
 
-def statement_line(statement: Statement, words_max: int = RESULT_WORDS_MAX) -> tuple[str, str]:
-    """One search result as an embed field: (``#N · speaker, title``, words + date, kind, source)."""
+def statement_line(statement: Statement, room: int = FIELD_NAME_MAX + FIELD_VALUE_MAX) -> tuple[str, str]:
+    """One search result as an embed field: (``#N · speaker, title``, words + date, kind, source), using
+    at most ``room`` characters for name and value together."""
     name = truncate(f"#{statement.number} · {speaker_line(statement)}", FIELD_NAME_MAX)
     meta = meta_line(statement)
-    budget = min(words_max, FIELD_VALUE_MAX - len(meta) - 1)
-    return name, f"{words(statement, budget)}\n{meta}"
+    budget = min(RESULT_WORDS_MAX, FIELD_VALUE_MAX - len(meta) - 1, room - len(name) - len(meta) - 1)
+    return name, f"{words(statement, max(RESULT_WORDS_MIN, budget))}\n{meta}"
 
 
 def results_embed(page: Page[Statement], *, title: str = "Statements on record") -> discord.Embed:
@@ -135,9 +148,9 @@ def results_embed(page: Page[Statement], *, title: str = "Statements on record")
         " · full text: /quote show <number>"
     )
     embed.set_footer(text=footer)
-    share = (EMBED_TOTAL - len(embed) - 50) // max(1, len(page.items))
+    share = (EMBED_TOTAL - len(embed) - 10) // max(1, len(page.items))
     for statement in page.items:
-        name, value = statement_line(statement, min(RESULT_WORDS_MAX, share - RESULT_NAME_MAX - 350))
+        name, value = statement_line(statement, share)
         embed.add_field(name=name, value=value, inline=False)
     return embed
 
@@ -154,9 +167,12 @@ def statement_card(statement: Statement) -> discord.Embed:
     embed.add_field(name="Kind", value=kind_label(statement.kind))
     if statement.status != "published":
         embed.add_field(name="Status", value=statement.status)
-    embed.add_field(
-        name="Source", value=source_link(statement.source_url, statement.source_name, 900), inline=False
+    if statement.source_url and _link_target(statement.source_url):
+        embed.url = statement.source_url  # the title links to the source, however long the URL
+    source = source_link(
+        statement.source_url, statement.source_name, FIELD_VALUE_MAX, too_long="(linked from the title)"
     )
+    embed.add_field(name="Source", value=source, inline=False)
     if statement.context:
         embed.add_field(name="Context", value=safe(statement.context, FIELD_VALUE_MAX), inline=False)
     if statement.topics:

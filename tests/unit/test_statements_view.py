@@ -257,3 +257,15 @@ async def test_paginator_single_page_needs_no_buttons() -> None:
     assert view.previous.disabled
     assert view.next.disabled
     view.stop()
+
+
+def test_result_with_overlong_source_url_points_to_show() -> None:
+    _, value = views.statement_line(make(source_url="https://a.example/" + "x" * 1500, source_name=None))
+    assert value.endswith("a.example (full link: `/quote show 7`) · #7")
+
+
+def test_card_links_its_title_to_the_source_even_when_the_url_is_overlong() -> None:
+    url = "https://a.example/" + "x" * 1500
+    card = views.statement_card(make(source_url=url, source_name="Outlet"))
+    assert card.url == url
+    assert {f.name: f.value for f in card.fields}["Source"] == "Outlet — a.example (linked from the title)"
