@@ -174,13 +174,13 @@ _TITLE_WORDS = _words(
     congresswoman gov governor mayor judge justice chief general gen adm admiral lt col colonel sgt
     capt captain maj major cmdr commander director chairman chairwoman chair speaker leader
     spokesman spokeswoman spokesperson spokespeople ambassador attorney prosecutor sheriff
-    commissioner officer deputy acting former candidate nominee chancellor premier king queen prince
-    princess pope emperor sultan sheikh superintendent inspector dean professor prof dr rev reverend
+    commissioner officer deputy acting former candidate nominee chancellor premier
+    emperor sultan sheikh superintendent inspector professor prof dr rev reverend
     pastor bishop cardinal rabbi imam councilman councilwoman councilor alderman treasurer auditor
-    comptroller controller clerk adviser advisor aide strategist manager pollster analyst economist
-    lawyer counsel executive ceo cfo coo founder president-elect head whip staff assistant
-    undersecretary under envoy official officials press correspondent host anchor reporter editor
-    columnist chairperson trustee delegate lawmaker senators mr mrs ms miss sens reps govs
+    comptroller controller adviser advisor aide strategist manager pollster analyst economist
+    lawyer counsel executive ceo cfo coo founder president-elect whip assistant
+    undersecretary under envoy official officials press correspondent anchor reporter editor
+    columnist chairperson trustee delegate lawmaker senators mr mrs ms miss sens reps govs del
     """
 )
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "lord", "lady"})
@@ -280,7 +280,7 @@ _ADVERB_SKIP = _words(
     """
 )
 _ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Adm|Capt|Maj|Cmdr|Jr|Sr|St|Prof|Rev|Hon|Atty|"
+    "Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Del|Gov|Gen|Lt|Col|Sgt|Adm|Capt|Maj|Cmdr|Jr|Sr|St|Prof|Rev|Hon|Atty|"
     "Pres|Supt|Cpl|Pvt|Insp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Mt|Ft|Inc|Corp|Co|Ltd|"
     "Calif|Fla|Mich|Wis|Ill|Tex|Penn|Mass|Ariz|Colo|Conn|Ga|Ind|Kan|Ky|La|Md|Minn|Miss|Mo|Mont|Neb|Nev|"
     "Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wyo|vs|etc|approx|Ave|Blvd|Dept|Univ"
@@ -642,6 +642,11 @@ class _Extractor:
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
+        self._mid_caps = frozenset(
+            m.group() for m in re.finditer(r"(?<=[\w,;] )[A-Z][\w'’\-]*", self.masked)
+        ) | frozenset(
+            _strip_possessive(m.group()) for m in re.finditer(r"(?<=[\w,;] )[A-Z][\w'’\-]*", self.masked)
+        )
         self._lower_words = frozenset(m.group() for m in re.finditer(r"\b[a-z][a-z]+\b", self.masked))
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
@@ -810,6 +815,9 @@ class _Extractor:
                 ):
                     break
                 continue
+            if low in _NAME_PARTICLES and j > start_j and j + 1 < len(toks) and toks[j + 1].is_cap:
+                j += 1  # "Bill de Blasio"
+                continue
             if low in ("of", "for", "and") and j > start_j and j + 1 < len(toks):
                 # "Secretary of State John Kerry": keep "of" between a title word and a capitalised word
                 prev_low = toks[j - 1].low.rstrip(".")
@@ -853,7 +861,9 @@ class _Extractor:
             if not name_toks or all(t.low.rstrip(".") in _CAP_MODIFIERS for t in name_toks):
                 return None
             # organisation: a head noun anywhere in the capitalised run, or an acronym
-            all_caps = all(t.text.replace(".", "").isupper() and len(t.text) > 1 for t in name_toks)
+            all_caps = all(
+                _strip_possessive(t.text).replace(".", "").isupper() and len(t.text) > 1 for t in name_toks
+            )
             org_head = (
                 last_low in _ORG_HEADS or _norm_key(text[name_toks[0].start : last.end]) in _NEWS_AGENCIES
             )
@@ -896,7 +906,7 @@ class _Extractor:
         low = tok.low
         if low in _ABBREV_NON_NAMES:
             return True
-        return at_start and low in self._lower_words
+        return at_start and (low in self._lower_words or tok.text not in self._mid_caps)
 
     # ---------------------------------------------------------------- coreference
 
@@ -939,6 +949,8 @@ class _Extractor:
                 best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
         title = sp.title or best.title
         name = best.name
+        if best.kind == "person":
+            name = _SUFFIX_RE.sub("", name)
         if sp.kind == "organisation":
             name = re.sub(r"^(?:the|The)\s+", "", name)
             name = _COUNTRY_ABBREVIATIONS.get(name, name)
@@ -1069,6 +1081,9 @@ class _Extractor:
             if t.text in ("-", "&") and k >= 2 and toks[k - 2].is_cap:
                 k -= 1
                 continue
+            if low in _NAME_PARTICLES and k >= 2 and toks[k - 2].is_cap and k < len(toks):
+                k -= 1  # "Bill de Blasio"
+                continue
             break
         det = None
         if k > 0 and toks[k - 1].low in _DETERMINERS:
@@ -1083,6 +1098,11 @@ class _Extractor:
         sp = self._make_speaker(np_toks, det, allow_description=True)
         if sp is None:
             return None
+        k0 = k - (1 if det is not None else 0)
+        if sp.kind == "organisation" and k0 >= 2 and toks[k0 - 1].low in ("of", "for", "at", "from", "with"):
+            owner = self._np_backward(start, toks[k0 - 1].start)  # "Mr. Morgan of the Sierra Club"
+            if owner is not None and owner[0].kind == "person" and owner[0].named:
+                return owner[0], owner[1], appositive
         return sp, (det or np_toks[0]).start, appositive
 
     def _cues_in(self, start: int, end: int) -> list[_Token]:
@@ -1627,6 +1647,10 @@ _COUNTRY_ABBREVIATIONS = {
     "E.U.": "European Union",
     "EU": "European Union",
 }
+_SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
+_NAME_PARTICLES = frozenset(
+    ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
+)
 _LOCATION_PREPS = _words(
     "in at on from to near into across outside inside of for with by about against toward towards"
 )
