@@ -148,6 +148,9 @@ def results_embed(page: Page[Statement], *, title: str = "Statements on record")
         " · full text: /quote show <number>"
     )
     embed.set_footer(text=footer)
+    if not page.items:
+        embed.description = "Nothing on this page any more; the record changed. Run the search again."
+        return embed
     share = (EMBED_TOTAL - len(embed) - 10) // max(1, len(page.items))
     for statement in page.items:
         name, value = statement_line(statement, share)

@@ -254,3 +254,26 @@ async def test_every_option_of_quote_and_speaker_has_a_description(discord_env: 
     for command in mine:
         for option in _options(command):
             assert option.get("description"), option["name"]
+
+
+async def test_merge_confirm_after_the_speaker_vanished_reports_and_keeps_the_prompt(
+    discord_env: DiscordEnv,
+) -> None:
+    guild = discord_env.world.guilds[0]
+    await say(discord_env, guild, "J Roe", "Duplicate words.")
+    await say(discord_env, guild, "Jane Roe", "Real words.")
+    await say(discord_env, guild, "John Doe", "Other words.")
+    prompt = await discord_env.fake.slash(
+        "speaker merge", {"from": "J Roe", "into": "Jane Roe"}, member=guild.moderator
+    )
+    await discord_env.services.speakers.merge(guild.id, "Jane Roe", "John Doe", actor_id=1)
+    await discord_env.services.speakers.merge(guild.id, "J Roe", "John Doe", actor_id=1)
+    failed = await discord_env.fake.click(
+        prompt, custom_id(prompt, "onrecord:confirm:yes"), member=guild.moderator
+    )
+    assert failed.is_ephemeral
+    assert failed.content == "Those two names are the same speaker already."
+    cancelled = await discord_env.fake.click(
+        prompt, custom_id(prompt, "onrecord:confirm:no"), member=guild.moderator
+    )
+    assert cancelled.content == "Merge cancelled; nothing changed."

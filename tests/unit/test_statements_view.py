@@ -269,3 +269,9 @@ def test_card_links_its_title_to_the_source_even_when_the_url_is_overlong() -> N
     card = views.statement_card(make(source_url=url, source_name="Outlet"))
     assert card.url == url
     assert {f.name: f.value for f in card.fields}["Source"] == "Outlet — a.example (linked from the title)"
+
+
+def test_results_embed_of_an_emptied_page_says_so() -> None:
+    embed = views.results_embed(Page((), total=0, page=1, per_page=5))
+    assert embed.description == "Nothing on this page any more; the record changed. Run the search again."
+    assert embed.fields == []
