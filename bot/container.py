@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.services.bot_state import BotStateService
 from bot.services.claims import ClaimService
 from bot.services.clock import Clock, utc_now
+from bot.services.digests import DigestService
+from bot.services.feeds import FeedService
 from bot.services.fetch import GuardedFetcher
 from bot.services.guild_config import GuildConfigService
 from bot.services.index_sync import IndexSync
@@ -33,6 +35,8 @@ class Services:
     speakers: SpeakerService
     statements: StatementService
     claims: ClaimService
+    feeds: FeedService
+    digests: DigestService
     proposals: ProposalService = field(init=False)  # needs the services above; set in build_services
 
 
@@ -51,6 +55,15 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = ut
         speakers=SpeakerService(sessions, index=index, clock=clock),
         statements=StatementService(sessions, index=index, clock=clock),
         claims=ClaimService(sessions, index=index.index, guild_config=guild_config, clock=clock),
+        feeds=FeedService(
+            sessions,
+            GuardedFetcher(allow_hosts=settings.fetch_allow_hosts, timeout_s=settings.feed_timeout_s),
+            clock=clock,
+            max_concurrency=settings.feed_max_concurrency,
+            timeout_s=settings.feed_timeout_s,
+            allow_hosts=settings.fetch_allow_hosts,
+        ),
+        digests=DigestService(sessions, index=index.index, clock=clock),
     )
     services.proposals = ProposalService(
         statements=services.statements,
