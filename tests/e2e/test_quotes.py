@@ -257,3 +257,12 @@ async def test_other_guild_cannot_click_guild_a_page_buttons(discord_env: Discor
     assert forged.is_ephemeral
     assert forged.content == "These buttons belong to another server."
     assert footer(result).startswith("Page 1 of 2")
+
+
+async def test_random_without_speaker_shows_a_public_card(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await seed(discord_env, guild, 3)
+    result = await discord_env.fake.slash("quote random", member=guild.member)
+    assert not result.is_ephemeral
+    assert result.embeds[0]["title"] in {"Statement #1", "Statement #2", "Statement #3"}
+    assert result.embeds[0]["url"].startswith("https://news.example.org/bridges/")
