@@ -735,6 +735,12 @@ class _Extractor:
                     i += 1
                     continue
                 np = self._np_forward(toks, i, allow_description=False)
+                if np is None and tok.low == "the":
+                    described = self._described_person(toks, i)
+                    if described is not None:
+                        self.mentions.append(described[0])
+                        i = described[1]
+                        continue
                 if np is None:
                     i += 1
                     continue
@@ -750,6 +756,21 @@ class _Extractor:
                 i = max(j, i + 1)
         self.mentions.sort(key=lambda s: s.pos)
         self.mention_pos = [m.pos for m in self.mentions]
+
+    def _described_person(self, toks: Sequence[_Token], i: int) -> tuple[_Speaker, int] | None:
+        """'The Republican nominee' → the last person mentioned with such a title (for pronouns)."""
+        np = self._np_forward(toks, i, allow_description=True)
+        if np is None or np[0].named or np[0].kind == "organisation":
+            return None
+        words = [w for w in re.findall(r"[\w\-]+", np[0].name.lower()) if w not in _DETERMINERS]
+        head = _strip_possessive(words[-1]) if words else ""
+        if head not in _TITLE_WORDS:
+            return None
+        for ment in reversed(self.mentions):
+            title = (ment.title or "").lower()
+            if ment.kind == "person" and title and all(w in title for w in [*words[:-1], head]):
+                return _Speaker(ment.name, "person", ment.title, True, toks[i].start), np[1]
+        return None
 
     def _register(self, sp: _Speaker) -> None:
         kind = sp.kind or "person"

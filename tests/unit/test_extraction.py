@@ -277,3 +277,12 @@ def test_extract_unknown_pronoun_speaker_is_none() -> None:
     q = only('"We will win," she said.')
     assert q.speaker is None
     assert q.confidence < 0.8
+
+
+def test_extract_pronoun_after_title_description_resolves_to_titled_person() -> None:
+    text = (
+        "Senator Ann Bell met Governor Carl Dunn on Monday.\n\n"
+        "Later the two toured the plant.\n\n"
+        'The senator left early. "It went well," she said.'
+    )
+    assert only(text).speaker == "Ann Bell"
