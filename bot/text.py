@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Zero-width and bidirectional controls that can hide or reorder text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -16,7 +17,7 @@ def clean(text: str) -> str:
     """Normalise user input: NFC, no control or invisible characters, whitespace collapsed, trimmed."""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _CONTROL.sub(" ", text)
     return _WS.sub(" ", text).strip()
 
 

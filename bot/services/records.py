@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dates import parse_iso
@@ -21,7 +21,8 @@ from bot.services.clock import Clock, utc_now
 from bot.services.index_sync import IndexSync
 from bot.services.snapshots import changed, snapshot
 from bot.text import name_key, text_key
-from db.models import AuditEntryRow, SpeakerRow, StatementRow
+from db.base import Base
+from db.models import SpeakerRow, StatementRow
 from db.repositories import guild_config_repo, speakers_repo, statements_repo
 
 Format = Literal["csv", "jsonl"]
@@ -204,14 +205,14 @@ class RecordsService:
             for sid, alias, _canonical in await speakers_repo.all_names(session, guild_id):
                 speaker_ids[name_key(alias)] = sid
             speaker_names: dict[int, str] = {}
+            missing: dict[str, NewStatement] = {}
             for r in rows:
                 key = name_key(r.statement.speaker)
-                if key not in speaker_ids:
-                    sp = await speakers_repo.create(
-                        session, guild_id, r.statement.speaker, r.statement.speaker_kind, None, now
-                    )
-                    speaker_ids[key] = sp.id
-                    speakers_created += 1
+                if key not in speaker_ids and key not in missing:
+                    missing[key] = r.statement
+            if missing:
+                speaker_ids.update(await _create_speakers(session, guild_id, list(missing.values()), now))
+                speakers_created = len(missing)
             ext_ids = [r.statement.external_id for r in rows if r.statement.external_id]
             existing = await statements_repo.by_external_ids(session, guild_id, ext_ids)
             new_rows = [r for r in rows if r.statement.external_id not in existing]
@@ -241,16 +242,23 @@ class RecordsService:
                     }
                 )
             audits: list[dict[str, Any]] = []
-            for start in range(0, len(values), 2000):
-                chunk = values[start : start + 2000]
-                result = await session.execute(
-                    insert(StatementRow).returning(StatementRow.id, sort_by_parameter_order=True), chunk
-                )
-                for (sid,), v in zip(result.all(), chunk, strict=True):
-                    audits.append(_import_audit(guild_id, actor_id, now, sid, v))
+            table = Base.metadata.tables["statements"]
+            for start in range(0, len(values), 5000):
+                chunk = values[start : start + 5000]
+                await session.execute(insert(table), chunk)
                 created += len(chunk)
                 if progress:
                     progress(len(chunk))
+            if values:
+                ids = await session.execute(
+                    select(StatementRow.number, StatementRow.id).where(
+                        StatementRow.guild_id == guild_id, StatementRow.number >= first
+                    )
+                )
+                id_by_number = dict(ids.tuples().all())
+                audits.extend(
+                    _import_audit(guild_id, actor_id, now, id_by_number[v["number"]], v) for v in values
+                )
             for r in rows:
                 row = existing.get(r.statement.external_id or "")
                 if row is None:
@@ -288,7 +296,7 @@ class RecordsService:
                 if progress:
                     progress(1)
             for start in range(0, len(audits), 5000):
-                await session.execute(insert(AuditEntryRow), audits[start : start + 5000])
+                await session.execute(insert(Base.metadata.tables["audit_entries"]), audits[start : start + 5000])
         if self._index is not None:
             await self._index.build(guild_id)
         return ImportReport(created, updated, unchanged, speakers_created)
@@ -298,6 +306,48 @@ class RecordsService:
             async for st, sp in statements_repo.stream_guild(session, guild_id):
                 if include_hidden or st.status == "published":
                     yield _export_record(st, sp)
+
+
+async def _create_speakers(
+    session: AsyncSession, guild_id: int, new: list[NewStatement], now: datetime
+) -> dict[str, int]:
+    """Insert the speakers an import introduces (two statements in all) and return their ids by name key."""
+    await session.execute(
+        insert(Base.metadata.tables["speakers"]),
+        [
+            {
+                "guild_id": guild_id,
+                "name": s.speaker,
+                "kind": s.speaker_kind,
+                "description": None,
+                "merged_into_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for s in new
+        ],
+    )
+    rows = await session.execute(
+        select(SpeakerRow.name, SpeakerRow.id).where(
+            SpeakerRow.guild_id == guild_id, SpeakerRow.created_at == now
+        )
+    )
+    wanted = {name_key(s.speaker) for s in new}
+    ids = {name_key(name): sid for name, sid in rows.tuples().all() if name_key(name) in wanted}
+    await session.execute(
+        insert(Base.metadata.tables["speaker_aliases"]),
+        [
+            {
+                "guild_id": guild_id,
+                "speaker_id": ids[name_key(s.speaker)],
+                "alias": s.speaker,
+                "alias_key": name_key(s.speaker),
+                "is_canonical": True,
+            }
+            for s in new
+        ],
+    )
+    return ids
 
 
 def _import_audit(guild_id: int, actor_id: int, now: datetime, sid: int, v: dict[str, Any]) -> dict[str, Any]:
