@@ -8,7 +8,8 @@ from typing import Any
 from bot.domain import NewStatement, Statement
 from tests.e2e.conftest import DiscordEnv
 from tests.fakediscord import InteractionResult
-from tests.fakediscord.world import Guild
+from tests.fakediscord.payloads import Where
+from tests.fakediscord.world import Guild, Member
 
 
 async def seed(env: DiscordEnv, guild: Guild, count: int, *, speaker: str = "Jane Roe") -> list[Statement]:
@@ -37,6 +38,21 @@ def custom_id(result: InteractionResult, prefix: str) -> str:
             if str(component.get("custom_id", "")).startswith(prefix):
                 return str(component["custom_id"])
     raise AssertionError(f"no component starting with {prefix!r} in {result.components}")
+
+
+async def forge_click(
+    env: DiscordEnv, message: dict[str, Any], custom_id: str, member: Member
+) -> InteractionResult:
+    """Click ``custom_id`` of ``message`` as ``member`` of another guild, from that guild.
+
+    Real Discord never delivers this (the fake's ``click`` refuses it too), so the test goes one level
+    down, to prove the view re-checks the guild instead of trusting the custom_id or the message.
+    """
+    guild = env.world.guild(member.guild_id)
+    assert guild is not None
+    data = {"custom_id": custom_id, "component_type": 2}
+    where = Where(guild, guild.text_channel, member)
+    return await env.fake._interact(3, data, where, f"forged click on {custom_id!r}", message=message)
 
 
 def footer(result: InteractionResult) -> str:
@@ -246,14 +262,7 @@ async def test_other_guild_cannot_click_guild_a_page_buttons(discord_env: Discor
     next_id = custom_id(result, "onrecord:page:next")
     message = result.message
     assert message is not None
-    # Real Discord would never deliver this; the fake lets a test forge it to prove the view re-checks.
-    forged = await fake._dispatch_interaction(
-        3,
-        {"custom_id": next_id, "component_type": 2},
-        (b, b.text_channel, b.member),
-        message=message,
-    )
-    await fake.wait_until(forged.is_answered, what="the refusal")
+    forged = await forge_click(discord_env, message, next_id, b.member)
     assert forged.is_ephemeral
     assert forged.content == "These buttons belong to another server."
     assert footer(result).startswith("Page 1 of 2")

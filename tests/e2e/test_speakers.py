@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.domain import NewStatement
 from tests.e2e.conftest import DiscordEnv
+from tests.e2e.test_quotes import forge_click
 from tests.fakediscord import InteractionResult
 from tests.fakediscord.world import Guild
 
@@ -208,13 +209,9 @@ async def test_merge_confirm_by_other_guild_forged_click_is_refused(discord_env:
     await say(discord_env, a, "Jane Roe", "Real words.")
     prompt = await fake.slash("speaker merge", {"from": "J Roe", "into": "Jane Roe"}, member=a.moderator)
     assert prompt.message is not None
-    forged = await fake._dispatch_interaction(
-        3,
-        {"custom_id": custom_id(prompt, "onrecord:confirm:yes"), "component_type": 2},
-        (b, b.text_channel, b.moderator),
-        message=prompt.message,
+    forged = await forge_click(
+        discord_env, prompt.message, custom_id(prompt, "onrecord:confirm:yes"), b.moderator
     )
-    await fake.wait_until(forged.is_answered, what="the refusal")
     assert forged.content == "These buttons belong to another server."
     assert (await discord_env.services.speakers.profile(a.id, "J Roe")).statement_count == 1
 
