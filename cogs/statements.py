@@ -14,7 +14,7 @@ from bot.dates import local_today, parse_date
 from bot.domain import NewStatement, StatementEdit, StatementKind
 from bot.errors import BotError
 from bot.services import validation
-from bot.ui import embeds
+from bot.ui import embeds, review
 from bot.ui.modals import DidYouMeanView, ReopenFormView, StatementForm, StatementFormData
 from bot.ui.text import safe
 from bot.ui.views import ConfirmView
@@ -289,6 +289,31 @@ class Statements(commands.GroupCog, group_name="statement", group_description="K
     ) -> None:
         statement, entries = await self.services.statements.history(guild_of(interaction), number)
         await reply(interaction, embed=embeds.history(statement, entries))
+
+    # ---- extraction review ---------------------------------------------------------------------
+
+    @app_commands.command(name="extract", description="Propose the quotes in a news article for review")
+    @app_commands.describe(
+        url="Address of the article to fetch (public web pages only)",
+        file="The article as a .txt, .md or .html file (up to 1 MB)",
+        published="The article's publication date, e.g. 2024-07-12 (taken from the page when it has one)",
+        outlet="The outlet's name, e.g. Stars and Stripes (taken from the page when it has one)",
+    )
+    async def extract(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 8, 2000] | None = None,
+        file: discord.Attachment | None = None,
+        published: app_commands.Range[str, 1, 40] | None = None,
+        outlet: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        await review.extract_command(
+            interaction, self.services, url=url, file=file, published=published, outlet=outlet
+        )
+
+    @app_commands.command(name="pending", description="Review the proposed statements waiting for approval")
+    async def pending(self, interaction: discord.Interaction) -> None:
+        await review.pending_command(interaction, self.services)
 
 
 async def setup(bot: OnRecordBot) -> None:

@@ -255,7 +255,7 @@ class RecordsService:
                         StatementRow.guild_id == guild_id, StatementRow.number >= first
                     )
                 )
-                id_by_number = dict(ids.tuples().all())
+                id_by_number = dict(ids.all())
                 audits.extend(
                     _import_audit(guild_id, actor_id, now, id_by_number[v["number"]], v) for v in values
                 )
@@ -333,7 +333,7 @@ async def _create_speakers(
         )
     )
     wanted = {name_key(s.speaker) for s in new}
-    ids = {name_key(name): sid for name, sid in rows.tuples().all() if name_key(name) in wanted}
+    ids = {name_key(name): sid for name, sid in rows.all() if name_key(name) in wanted}
     await session.execute(
         insert(Base.metadata.tables["speaker_aliases"]),
         [
