@@ -201,15 +201,15 @@ async def set_last_result(
 async def statements_created_between(
     session: AsyncSession, guild_id: int, since: datetime, until: datetime, *, limit: int = 200
 ) -> list[tuple[StatementRow, SpeakerRow]]:
-    """Published statements added to the record in [since, until), oldest first, with their speaker."""
+    """Published statements added to the record in (since, until], oldest first, with their speaker."""
     stmt = (
         select(StatementRow, SpeakerRow)
         .join(SpeakerRow, SpeakerRow.id == StatementRow.speaker_id)
         .where(
             StatementRow.guild_id == guild_id,
             StatementRow.status == "published",
-            StatementRow.created_at >= since,
-            StatementRow.created_at < until,
+            StatementRow.created_at > since,
+            StatementRow.created_at <= until,
         )
         .order_by(StatementRow.created_at, StatementRow.number)
         .limit(limit)
