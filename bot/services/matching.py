@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_RELATED_THRESHOLD",
     "DEFAULT_STRONG_THRESHOLD",
+    "SEMANTIC_WEIGHTS",
     "FusionWeights",
     "IndexedStatement",
     "LexicalBackend",
@@ -61,6 +62,7 @@ DEFAULT_RELATED_THRESHOLD = 15.0
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_TERMS = 64
 _CANDIDATES = 50
+_IDF_CACHE_MAX = 200_000
 
 # Lucene's English list plus common function words and claim-framing verbs ("X said ..."). Negations are
 # kept on purpose: they are cheap, rare terms that separate "will" from "won't" claims a little.
@@ -127,6 +129,12 @@ class FusionWeights:
     partial: float = 1.922
     speaker: float = 2.0  # not learnable from the benchmark (it has no speakers); set by hand
     semantic: float = 0.0
+
+
+# Used when a semantic scorer is configured; fitted the same way with the semantic feature included.
+SEMANTIC_WEIGHTS = FusionWeights(
+    bias=-9.0, bm25=10.0, query_coverage=4.0, statement_coverage=0.5, token_set=0.3, partial=1.0, semantic=8.0
+)
 
 
 class SemanticScorer(Protocol):
@@ -311,11 +319,14 @@ class MatchIndex:
     ) -> None:
         self._semantic = semantic
         self._backend: LexicalBackend = backend if backend is not None else TantivyBackend()
-        self._weights = weights if weights is not None else FusionWeights()
+        if weights is None:
+            weights = SEMANTIC_WEIGHTS if semantic is not None else FusionWeights()
+        self._weights = weights
         self._candidates = candidates
         self._docs: dict[int, IndexedStatement] = {}
         self._by_guild: dict[int, set[int]] = {}
         self._dirty = False
+        self._idf_cache: dict[str, float] = {}
         self._lock = threading.RLock()
 
     # ---- writes -------------------------------------------------------------------------------------
@@ -369,6 +380,7 @@ class MatchIndex:
         if self._dirty:
             self._backend.commit()
             self._dirty = False
+            self._idf_cache.clear()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -429,56 +441,79 @@ class MatchIndex:
 
     def _score(self, query: str, query_terms: list[str], candidates: list[_Candidate]) -> None:
         w = self._weights
-        idf = self._idf_table()
-        query_set = set(query_terms)
-        query_weight = sum(idf(t) for t in query_terms)
-        query_string = " ".join(query_terms)
-        semantic = self._semantic_scores(query, candidates)
-        for i, c in enumerate(candidates):
+        analysed = []
+        for c in candidates:
             doc = c.doc
             c.text_terms = _unique(analyze(doc.text))
             context_terms = _unique(analyze(doc.context)) if doc.context else []
-            extra_terms = set(analyze(_body_extras(doc)))
-            speaker_hit = _names_speaker(query_set, doc.speaker_names)
-            doc_all = set(c.text_terms) | set(context_terms) | extra_terms
-            covered = sum(idf(t) for t in query_terms if t in doc_all)
-            q_cov = covered / query_weight if query_weight > 0 else 0.0
-            s_cov = max(_coverage(c.text_terms, query_set, idf), _coverage(context_terms, query_set, idf))
-            text_string = " ".join(c.text_terms)
+            extras = _body_extras(doc)
+            analysed.append((context_terms, set(analyze(extras)) if extras else set()))
+        idf = self._idf_for(query_terms, candidates, analysed)
+        query_set = set(query_terms)
+        query_weight = sum(idf[t] for t in query_terms)
+        query_string = " ".join(query_terms)
+        semantic = self._semantic_scores(query, candidates)
+        for i, (c, (context_terms, extra_terms)) in enumerate(zip(candidates, analysed, strict=True)):
+            text_terms = c.text_terms
+            speaker_hit = 1.0 if _names_speaker(query_set, c.doc.speaker_names) else 0.0
+            doc_terms = set(text_terms).union(context_terms)
+            doc_all = doc_terms | extra_terms
+            q_cov = (
+                sum(idf[t] for t in query_terms if t in doc_all) / query_weight if query_weight > 0 else 0.0
+            )
+            s_cov = max(_coverage(text_terms, query_set, idf), _coverage(context_terms, query_set, idf))
+            text_string = " ".join(text_terms)
             token_set = fuzz.token_set_ratio(query_string, text_string) / 100.0
             partial = fuzz.partial_ratio(text_string, query_string) / 100.0 if text_string else 0.0
             if context_terms:
                 context_string = " ".join(context_terms)
                 token_set = max(token_set, fuzz.token_set_ratio(query_string, context_string) / 100.0)
             # BM25 over the larger self-score of the two sides: ~1 only when each side covers the other.
-            doc_weight = sum(idf(t) for t in set(c.text_terms) | set(context_terms))
-            norm = max(query_weight, doc_weight)
+            norm = max(query_weight, sum(idf[t] for t in doc_terms))
             bm25 = min(c.bm25 / norm, 2.0) if norm > 0 else 0.0
             sem = semantic[i] if semantic is not None else 0.0
-            c.features = (bm25, q_cov, s_cov, token_set, partial, 1.0 if speaker_hit else 0.0, sem)
-            logit = (
+            c.features = (bm25, q_cov, s_cov, token_set, partial, speaker_hit, sem)
+            c.logit = (
                 w.bias
                 + w.query_coverage * q_cov
                 + w.statement_coverage * s_cov
                 + w.token_set * token_set
                 + w.partial * partial
                 + w.bm25 * bm25
-                + w.speaker * (1.0 if speaker_hit else 0.0)
+                + w.speaker * speaker_hit
                 + w.semantic * sem
             )
-            c.logit = logit
-            c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+            c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, c.logit))))
             c.lexical = 100.0 * (q_cov + s_cov) / 2.0
             c.fuzzy = 100.0 * token_set
             c.semantic = 100.0 * max(0.0, sem) if semantic is not None else None
+
+    def _idf_for(
+        self,
+        query_terms: list[str],
+        candidates: list[_Candidate],
+        analysed: list[tuple[list[str], set[str]]],
+    ) -> dict[str, float]:
+        """The idf of every term in play, from a cache that each commit invalidates."""
+        cache = self._idf_cache
+        if len(cache) > _IDF_CACHE_MAX:
+            cache.clear()
+        terms = set(query_terms)
+        for c, (context_terms, _) in zip(candidates, analysed, strict=True):
+            terms.update(c.text_terms)
+            terms.update(context_terms)
+        missing = [t for t in terms if t not in cache]
+        if missing:
+            n = max(self._backend.num_docs(), 1)
+            for t in missing:
+                df = self._backend.doc_freq(t)
+                cache[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return cache
 
     def _semantic_scores(self, query: str, candidates: list[_Candidate]) -> list[float] | None:
         if self._semantic is None:
             return None
         return self._semantic.similarities(query, [c.doc.text for c in candidates])
-
-    def _idf_table(self) -> _Idf:
-        return _Idf(self._backend)
 
     def _result(self, c: _Candidate, query_set: set[str]) -> MatchResult:
         return MatchResult(
@@ -492,30 +527,11 @@ class MatchIndex:
         )
 
 
-class _Idf:
-    """BM25-style idf over the whole index, looked up lazily per term."""
-
-    __slots__ = ("_backend", "_cache", "_n")
-
-    def __init__(self, backend: LexicalBackend) -> None:
-        self._backend = backend
-        self._n = max(backend.num_docs(), 1)
-        self._cache: dict[str, float] = {}
-
-    def __call__(self, term: str) -> float:
-        value = self._cache.get(term)
-        if value is None:
-            df = self._backend.doc_freq(term)
-            value = math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
-            self._cache[term] = value
-        return value
-
-
-def _coverage(terms: Sequence[str], other: set[str], idf: _Idf) -> float:
-    total = sum(idf(t) for t in terms)
+def _coverage(terms: Sequence[str], other: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf[t] for t in terms)
     if total <= 0:
         return 0.0
-    return sum(idf(t) for t in terms if t in other) / total
+    return sum(idf[t] for t in terms if t in other) / total
 
 
 def _body_extras(doc: IndexedStatement) -> str:

