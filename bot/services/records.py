@@ -296,7 +296,9 @@ class RecordsService:
                 if progress:
                     progress(1)
             for start in range(0, len(audits), 5000):
-                await session.execute(insert(Base.metadata.tables["audit_entries"]), audits[start : start + 5000])
+                await session.execute(
+                    insert(Base.metadata.tables["audit_entries"]), audits[start : start + 5000]
+                )
         if self._index is not None:
             await self._index.build(guild_id)
         return ImportReport(created, updated, unchanged, speakers_created)
