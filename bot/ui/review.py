@@ -275,6 +275,11 @@ class ReviewView(OwnedView):
         self._rebuild()
         if interaction.response.is_done():
             await interaction.edit_original_response(content=self.content(), embed=self.embed(), view=self)
+        elif interaction.message is None and self.message is not None:
+            # A form submitted without its message (Discord sends it when the form came from a button;
+            # some clients and test doubles do not): edit the review message itself, then acknowledge.
+            await self.message.edit(content=self.content(), embed=self.embed(), view=self)
+            await interaction.response.defer()
         else:
             await interaction.response.edit_message(content=self.content(), embed=self.embed(), view=self)
 
@@ -417,14 +422,12 @@ class ReviewView(OwnedView):
         if not reopened:
             await self.show(interaction, notice)
             return
-        # The form was reopened from the error message: answer there, then refresh the review message.
-        await interaction.response.edit_message(
-            content=f"{notice} The review above is up to date.", view=None
-        )
+        # The form was reopened from the error message: answer with a note, then refresh the review.
         self.notice = notice
         self._rebuild()
         if self.message is not None:
             await self.message.edit(content=self.content(), embed=self.embed(), view=self)
+        await interaction.response.send_message(f"{notice} The review above is up to date.", ephemeral=True)
 
 
 # ---- entry points called by the cog ----------------------------------------------------------------
