@@ -214,6 +214,7 @@ class RunOutcome:
 
 @dataclass(frozen=True, slots=True)
 class PostNowResult:
+    subscription: Subscription
     document: DigestDocument
     message_ids: tuple[int, ...]
 
@@ -673,7 +674,7 @@ class DigestService:
         await self._set_result(
             sub, f"posted on request ({len(ids)} message{'s' if len(ids) != 1 else ''})", now
         )
-        return PostNowResult(document, tuple(ids))
+        return PostNowResult(sub, document, tuple(ids))
 
     async def _set_result(self, sub: Subscription, result: str, posted_at: datetime | None) -> None:
         async with self._sessions.begin() as session:

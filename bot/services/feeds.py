@@ -320,6 +320,12 @@ class FeedService:
             return []
         return list(await asyncio.gather(*tasks))
 
+    async def poll_all(self, guild_id: int) -> list[PollOutcome]:
+        """Poll every enabled feed of a guild now, whatever its schedule (`onrecord feeds fetch`)."""
+        async with self._sessions.begin() as session:
+            ids = [r.id for r in await feeds_repo.list_for_guild(session, guild_id) if r.status != "disabled"]
+        return list(await asyncio.gather(*(self._start(guild_id, f, force=True) for f in ids)))
+
     def _start(self, guild_id: int, feed_id: int, *, force: bool) -> asyncio.Task[PollOutcome]:
         existing = self._in_flight.get(feed_id)
         if existing is not None:
