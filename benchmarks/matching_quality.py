@@ -115,10 +115,16 @@ def index_ranker(index: MatchIndex) -> Search:
 def build_index(
     statements: Sequence[Statement], weights: FusionWeights | None = None, *, semantic: bool = False
 ) -> MatchIndex:
-    scorer = _semantic_scorer() if semantic else None
-    index = MatchIndex(weights=weights, semantic=scorer)
+    scorer = _SEMANTIC.get("scorer") if semantic else None
+    if semantic and scorer is None:
+        scorer = _SEMANTIC["scorer"] = _semantic_scorer()
+        scorer.warm([s.text for s in statements])  # type: ignore[union-attr]
+    index = MatchIndex(weights=weights, semantic=scorer)  # type: ignore[arg-type]
     index.add_many(to_indexed(list(statements), GUILD))
     return index
+
+
+_SEMANTIC: dict[str, object | None] = {}
 
 
 def _semantic_scorer() -> object | None:
@@ -337,7 +343,7 @@ def main() -> None:
 
     statements = load_statements("ct2020-train")
     splits = {"train": load_queries("ct2020-train"), "dev": load_queries("ct2020-dev")}
-    semantic = _semantic_scorer() is not None
+    semantic = bool(os.environ.get("ONRECORD_SEMANTIC_MODEL"))
 
     weights: FusionWeights | None = None
     sem_weights: FusionWeights | None = None

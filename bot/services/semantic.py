@@ -43,13 +43,11 @@ def resolve_model_path(setting: str) -> str:
             raise SemanticUnavailable(
                 f"{PACKAGED_MODEL} is not installed (pip install 'onrecord[semantic]')"
             ) from exc
-        for name in ("get_model_path", "model_path", "MODEL_PATH", "get_path"):
-            found = getattr(package, name, None)
-            if callable(found):
-                found = found()
-            if found:
-                return str(found)
-        return str(Path(package.__file__ or "").parent)
+        # The package ships the model files in <package>/model and exposes them via get_model_path().
+        get_model_path = getattr(package, "get_model_path", None)
+        if callable(get_model_path):
+            return str(get_model_path())
+        return str(Path(package.__file__ or "").parent / "model")
     path = Path(setting).expanduser()
     if not path.exists():
         raise SemanticUnavailable(f"semantic model path {setting!r} does not exist")
@@ -66,7 +64,9 @@ class SentenceTransformerScorer:
             raise SemanticUnavailable(
                 "sentence-transformers is not installed (pip install 'onrecord[semantic]')"
             ) from exc
-        self._model: Any = sentence_transformers.SentenceTransformer(model_path, device="cpu")
+        self._model: Any = sentence_transformers.SentenceTransformer(
+            model_path, device="cpu", local_files_only=True
+        )
         self._cache: OrderedDict[str, _Vector] = OrderedDict()
         self._cache_size = cache_size
         self._batch_size = batch_size
