@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 import pytest
+from aiohttp import web
 from discord import app_commands
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -74,8 +75,7 @@ class _ReviewBot(OnRecordBot):
                     group.add_command(command)
 
 
-@pytest.fixture
-async def env(
+async def _running(
     settings: Settings, engine: AsyncEngine, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[DiscordEnv]:
     services = build_services(settings, engine, clock=clock)
@@ -87,6 +87,43 @@ async def env(
         handled=(*DEFAULT_HANDLED, BotError),
     ) as running:
         yield DiscordEnv(running.fake, running.bot, running.world, services, clock)
+
+
+@pytest.fixture
+async def env(
+    settings: Settings, engine: AsyncEngine, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[DiscordEnv]:
+    """The bot with the settings' empty fetch allow-list: loopback addresses are private, so refused."""
+    async for running in _running(settings, engine, clock, monkeypatch):
+        yield running
+
+
+@pytest.fixture
+async def article_url() -> AsyncIterator[str]:
+    """The HTML fixture article served on 127.0.0.1 (the internet cannot exist in tests)."""
+
+    async def article(_: web.Request) -> web.Response:
+        return web.Response(body=(ARTICLES / "council.html").read_bytes(), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/news/budget", article)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/news/budget"
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def loopback_env(
+    db_url: str, engine: AsyncEngine, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[DiscordEnv]:
+    """The bot allowed to fetch from 127.0.0.1, as a self-hoster's ONRECORD_FETCH_ALLOW_HOSTS would."""
+    settings = Settings(
+        discord_token="test-token", database_url=db_url, fetch_allow_hosts=frozenset({"127.0.0.1"})
+    )
+    async for running in _running(settings, engine, clock, monkeypatch):
+        yield running
 
 
 # ---- helpers --------------------------------------------------------------------------------------------
@@ -154,18 +191,20 @@ async def _statuses(env: DiscordEnv) -> dict[str, str]:
 
 async def test_review_extract_page_edit_approve_reject_approve_all(env: DiscordEnv) -> None:
     shown = await _paste(env)
+    _, n = await env.services.proposals.pending(env.world.guilds[0].id)
+    assert n >= 3  # Porter's quote and Reyes's two, whatever else the extractor finds
     assert shown.is_ephemeral
-    assert "Found 4 proposals in **Riverton Ledger** (published July 12, 2024)" in shown.content
-    assert _embed(shown)["title"].startswith("Proposal 1 of ")
+    assert f"Found {n} proposals in **Riverton Ledger** (published July 12, 2024)" in shown.content
+    assert _embed(shown)["title"] == f"Proposal 1 of {n}"
     assert PORTER in _embed(shown)["description"]
-    assert _labels(shown)[:6] == ["Approve", "Edit", "Reject", "◀ Previous", "Next ▶", "Approve all (4)"]
+    assert _labels(shown)[:6] == ["Approve", "Edit", "Reject", "◀ Previous", "Next ▶", f"Approve all ({n})"]
     assert _button(shown, "◀ Previous").get("disabled") is True
 
     # page through
     page2 = await _click(env, shown, "Next ▶")
-    assert _embed(page2)["title"] == "Proposal 2 of 4"
+    assert _embed(page2)["title"] == f"Proposal 2 of {n}"
     page1 = await _click(env, page2, "◀ Previous")
-    assert _embed(page1)["title"] == "Proposal 1 of 4"
+    assert _embed(page1)["title"] == f"Proposal 1 of {n}"
 
     # edit one: the form is pre-filled; change the words and the date
     opened = await _click(env, page1, "Edit")
@@ -181,24 +220,25 @@ async def test_review_extract_page_edit_approve_reject_approve_all(env: DiscordE
     approved = await _click(env, edited, "Approve")
     assert "is now on record" in approved.content
     assert _button(approved, "Approve").get("disabled") is True
-    assert _button(approved, "Approve all").get("label") == "Approve all (3)"
+    assert _button(approved, "Approve all").get("label") == f"Approve all ({n - 1})"
 
-    # reject the last one (the extractor's "after the vote")
-    last = await env.fake.click(approved, str(_button(approved, "Next ▶")["custom_id"]))
-    for _ in range(2):
+    # reject the last one
+    last = approved
+    for _ in range(n - 1):
         last = await _click(env, last, "Next ▶")
-    assert _embed(last)["title"] == "Proposal 4 of 4"
+    assert _embed(last)["title"] == f"Proposal {n} of {n}"
+    assert _button(last, "Next ▶").get("disabled") is True
     rejected = await _click(env, last, "Reject")
     assert "Rejected #" in rejected.content
 
     # approve all the rest
-    bulk = await _click(env, rejected, "Approve all (2)")
-    assert "Approved 2 of 2." in bulk.content
+    bulk = await _click(env, rejected, f"Approve all ({n - 2})")
+    assert f"Approved {n - 2} of {n - 2}." in bulk.content
     assert _button(bulk, "Approve all").get("disabled") is True
 
     statuses = await _statuses(env)
     assert statuses[PORTER + "!"] == "published"
-    assert sorted(statuses.values()) == ["published", "published", "published", "removed"]
+    assert sorted(statuses.values()) == ["published"] * (n - 1) + ["removed"]
 
 
 async def test_review_buttons_refuse_another_member(env: DiscordEnv) -> None:
@@ -213,21 +253,21 @@ async def test_review_buttons_refuse_another_member(env: DiscordEnv) -> None:
 async def test_review_near_speaker_asks_did_you_mean(env: DiscordEnv) -> None:
     guild_id = env.world.guilds[0].id
     await env.services.statements.add(
-        guild_id, NewStatement(text="Earlier words.", speaker="Tom Reyes", said_on=None), actor_id=1
+        guild_id, NewStatement(text="Earlier words.", speaker="Thomas Reyes", said_on=None), actor_id=1
     )
     shown = await _paste(env)
     page = shown
     while REYES not in _embed(page)["description"]:
         page = await _click(env, page, "Next ▶")
-    assert "Did you mean **Tom Reyes**?" in _field(page, "Did you mean…?")
+    assert "Did you mean **Thomas Reyes**?" in _field(page, "Did you mean…?")
     assert _button(page, "Approve").get("disabled") is True
-    confirmed = await _click(env, page, "Yes, Tom Reyes")
+    confirmed = await _click(env, page, "Yes, Thomas Reyes")
     assert "Confirmed #" in confirmed.content
-    assert "Yes, Tom Reyes" not in _labels(confirmed)
+    assert "Yes, Thomas Reyes" not in _labels(confirmed)
     approved = await _click(env, confirmed, "Approve")
     assert "is now on record" in approved.content
     speakers = await env.services.speakers.list(guild_id)
-    assert sorted(s.name for s, _ in speakers.items) == ["Jane Porter", "Tom Reyes"]
+    assert sorted(s.name for s, _ in speakers.items) == ["Jane Porter", "Thomas Reyes"]
 
 
 async def test_review_edit_near_speaker_new_speaker(env: DiscordEnv) -> None:
@@ -281,6 +321,17 @@ async def test_extract_loopback_url_refused_as_private(env: DiscordEnv) -> None:
     assert await env.services.statements.count(guild.id) == 0
 
 
+async def test_extract_url_reads_page_and_opens_review(loopback_env: DiscordEnv, article_url: str) -> None:
+    env = loopback_env
+    guild = env.world.guilds[0]
+    result = await env.fake.slash("statement extract", {"url": article_url}, member=guild.moderator)
+    await result.wait(followups=1)
+    assert "in **Riverton Ledger** (published July 12, 2024)" in result.content
+    assert PORTER in _embed(result)["description"]
+    items, _ = await env.services.proposals.pending(guild.id)
+    assert {i.statement.source_url for i in items if i.statement} == {article_url}
+
+
 async def test_extract_html_file_uses_page_date_and_outlet(env: DiscordEnv) -> None:
     guild = env.world.guilds[0]
     attachment = env.world.add_attachment(
@@ -313,12 +364,13 @@ async def test_extract_wrong_file_type_refused(env: DiscordEnv) -> None:
 async def test_pending_lists_queue_in_review_view(env: DiscordEnv) -> None:
     await _paste(env)
     guild = env.world.guilds[0]
+    _, n = await env.services.proposals.pending(guild.id)
     result = await env.fake.slash("statement pending", member=guild.moderator)
-    assert "**4** proposed statements waiting for review." in result.content
-    assert _embed(result)["title"] == "Proposal 1 of 4"
+    assert f"**{n}** proposed statements waiting for review." in result.content
+    assert _embed(result)["title"] == f"Proposal 1 of {n}"
     jump = next(c for c in _components(result) if c.get("type") == 3)
     picked = await env.fake.click(result, str(jump["custom_id"]), values=["2"])
-    assert _embed(picked)["title"] == "Proposal 3 of 4"
+    assert _embed(picked)["title"] == f"Proposal 3 of {n}"
 
 
 async def test_pending_empty_queue_says_so(env: DiscordEnv) -> None:
