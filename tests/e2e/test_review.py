@@ -377,3 +377,14 @@ async def test_pending_empty_queue_says_so(env: DiscordEnv) -> None:
     guild = env.world.guilds[0]
     result = await env.fake.slash("statement pending", member=guild.moderator)
     assert "Nothing is waiting for review" in result.content
+
+
+async def test_review_long_marked_up_quote_stays_within_limits_and_escaped(env: DiscordEnv) -> None:
+    words = ("We will cut taxes for <@123> and @everyone in *this* way, and " * 60)[:3600].rstrip(", ")
+    shown = await _paste(env, f'"{words}," Mayor Jane Porter said on Thursday.')
+    description = _embed(shown)["description"]
+    assert len(description) <= 4096
+    assert description.endswith("(Edit shows all the words)”")
+    assert "\\*this\\*" in description
+    assert "@everyone" not in description.replace("@\u200beveryone", "")
+    assert env.fake.messages_without_allowed_mentions() == []
