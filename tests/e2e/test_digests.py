@@ -1,0 +1,251 @@
+"""`/digest` end to end, including a digest posted by the real loop, against the loopback fake Discord."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.domain import NewStatement
+from bot.settings import Settings
+from db.models import FeedRow, HeadlineRow
+from tests.e2e.conftest import DiscordEnv
+from tests.fakediscord import CommandHidden
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        discord_token="test-token", database_url=db_url, digest_tick_s=0.05, feed_poll_tick_s=0.05
+    )
+
+
+async def _seed_headlines(env: DiscordEnv, guild_id: int) -> None:
+    now = env.clock.now
+    async with env.services.sessions.begin() as session:
+        feeds = []
+        for name in ("Daily Bugle", "Morning @everyone Star"):
+            feed = FeedRow(
+                guild_id=guild_id,
+                url=f"https://{len(feeds)}.example/rss",
+                name=name,
+                interval_min=30,
+                added_by=1,
+                created_at=now,
+                next_fetch_at=now + timedelta(days=30),  # the poll loop must not go to the internet
+            )
+            session.add(feed)
+            await session.flush()
+            feeds.append(feed)
+        titles = [
+            "Minister promises to cut taxes for working families next year",
+            "Minister promises tax cut for working families next year",
+            "Council **approves** [budget](https://evil.example) <@123456789012345678>",
+        ]
+        for i, title in enumerate(titles):
+            session.add(
+                HeadlineRow(
+                    guild_id=guild_id,
+                    feed_id=feeds[i % 2].id,
+                    entry_key=f"k{i}",
+                    title=title,
+                    link=f"https://news.example/{i}",
+                    published_at=now - timedelta(minutes=30 + i),
+                    first_seen_at=now,
+                )
+            )
+
+
+async def _setup(env: DiscordEnv, channel_name: str = "news", time: str = "08:00", **extra: object) -> None:
+    guild = env.world.guilds[0]
+    options: dict[str, object] = {
+        "channel": guild.channel(channel_name),
+        "time": time,
+        "timezone": "Europe/Berlin",
+    }
+    options.update(extra)
+    result = await env.fake.slash("digest setup", options, member=guild.admin)  # type: ignore[arg-type]
+    assert "will be posted" in result.content, result.content
+
+
+async def test_digest_setup_and_list(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    news = guild.channel("news")
+    result = await discord_env.fake.slash(
+        "digest setup",
+        {
+            "channel": news,
+            "time": "7:30",
+            "timezone": "Europe/Berlin",
+            "max_items": 5,
+            "sections": "headlines",
+        },
+        member=guild.admin,
+    )
+    assert result.is_ephemeral
+    assert result.content == f"Digest #1 will be posted in <#{news.id}> every day at 07:30 (Europe/Berlin)."
+    await _setup(discord_env, "general", "18:00")
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    fields = listed.embeds[0]["fields"]
+    assert [f["name"] for f in fields] == ["#1 · 07:30 Europe/Berlin", "#2 · 18:00 Europe/Berlin"]
+    assert f"<#{news.id}> · up to 5 headlines · headlines" in fields[0]["value"]
+    assert "not posted yet" in fields[0]["value"]
+    # Set up at 17:00 Berlin: 07:30 has passed today, so the first post is tomorrow 05:30 UTC.
+    assert "<t:1720848600:F>" in fields[0]["value"]
+
+
+async def test_digest_setup_bad_time_and_zone_are_one_sentence(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    bad_time = await discord_env.fake.slash(
+        "digest setup",
+        {"channel": guild.channel("news"), "time": "25:00", "timezone": "UTC"},
+        member=guild.admin,
+    )
+    assert "is not a time of day" in bad_time.content
+    bad_zone = await discord_env.fake.slash(
+        "digest setup",
+        {"channel": guild.channel("news"), "time": "08:00", "timezone": "Moon/Base"},
+        member=guild.admin,
+    )
+    assert "is not a time zone" in bad_zone.content
+    assert await discord_env.services.digests.list_subscriptions(guild.id) == []
+
+
+async def test_digest_setup_timezone_autocomplete(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    result = await discord_env.fake.autocomplete(
+        "digest setup",
+        {"channel": guild.channel("news"), "time": "08:00", "timezone": "Europe/Ber"},
+        focused="timezone",
+        member=guild.admin,
+    )
+    assert "Europe/Berlin" in [c["value"] for c in result.choices]
+
+
+async def test_digest_preview_is_ephemeral_and_escaped(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed_headlines(discord_env, guild.id)
+    await discord_env.services.statements.add(
+        guild.id, NewStatement(text="We will cut taxes.", speaker="Jane Doe", said_on=None), actor_id=1
+    )
+    result = await discord_env.fake.slash("digest preview", member=guild.admin)
+    assert result.is_ephemeral
+    embeds = result.embeds
+    assert embeds[0]["title"] == "Headlines — Friday, July 12, 2024"
+    text = "\n".join(e.get("description", "") for e in embeds)
+    assert "**Top headlines**" in text
+    assert "Council \\*\\*approves\\*\\*" in text
+    assert "](https://evil.example)" not in text
+    assert "<@123456789012345678>" not in text
+    assert "@everyone" not in text
+    assert "**Jane Doe**" in text
+    assert discord_env.fake.channel_messages(guild.channel("news").id) == []
+
+
+async def test_digest_post_now_posts_in_channel_without_pings(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed_headlines(discord_env, guild.id)
+    await _setup(discord_env)
+    result = await discord_env.fake.slash("digest post-now", {"digest": 1}, member=guild.admin)
+    news = guild.channel("news")
+    assert result.content == f"Posted digest #1 in <#{news.id}> (1 message)."
+    [message] = discord_env.fake.channel_messages(news.id)
+    assert message["embeds"][0]["title"] == "Headlines — Friday, July 12, 2024"
+    assert discord_env.fake.messages_without_allowed_mentions() == []
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    assert "posted on request (1 message)" in listed.embeds[0]["fields"][0]["value"]
+
+
+async def test_digest_post_now_forbidden_channel_is_explained_and_listed(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _setup(discord_env)
+    discord_env.fake.forbid_channel(guild.channel("news").id)
+    result = await discord_env.fake.slash("digest post-now", {"digest": 1}, member=guild.admin)
+    assert result.is_ephemeral
+    assert (
+        result.content == "The digest could not be posted: OnRecord is not allowed to post in that channel."
+    )
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    assert "failed: OnRecord is not allowed to post in that channel" in listed.embeds[0]["fields"][0]["value"]
+
+
+async def test_digest_pause_resume_remove_with_autocomplete(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _setup(discord_env)
+    choices = await discord_env.fake.autocomplete("digest pause", {"digest": ""}, member=guild.admin)
+    assert [(c["name"], c["value"]) for c in choices.choices] == [("#1 at 08:00 Europe/Berlin", 1)]
+    paused = await discord_env.fake.slash("digest pause", {"digest": 1}, member=guild.admin)
+    assert paused.content.startswith("Digest #1 is paused.")
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    assert "paused" in listed.embeds[0]["fields"][0]["value"]
+    choices = await discord_env.fake.autocomplete("digest resume", {"digest": "1"}, member=guild.admin)
+    assert choices.choices[0]["name"] == "#1 at 08:00 Europe/Berlin (paused)"
+    resumed = await discord_env.fake.slash("digest resume", {"digest": 1}, member=guild.admin)
+    assert resumed.content == "Digest #1 is running again."
+    removed = await discord_env.fake.slash("digest remove", {"digest": 1}, member=guild.admin)
+    assert removed.content == "Removed digest #1."
+    again = await discord_env.fake.slash("digest remove", {"digest": 1}, member=guild.admin)
+    assert "No digest #1 in this server" in again.content
+
+
+async def test_digest_commands_hidden_from_plain_members(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    with pytest.raises(CommandHidden):
+        await discord_env.fake.slash("digest list", member=guild.member)
+
+
+async def test_digest_runtime_check_refuses_when_made_visible(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    command = next(
+        c for scoped in discord_env.fake.commands.values() for c in scoped if c["name"] == "digest"
+    )
+    command["default_member_permissions"] = None
+    result = await discord_env.fake.slash("digest list", member=guild.moderator)
+    assert "You need the Manage" in result.content
+
+
+async def test_digest_loop_posts_once_at_local_time(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed_headlines(discord_env, guild.id)
+    await _setup(discord_env, time="17:30")  # the clock says 17:00 in Berlin
+    news = guild.channel("news")
+    discord_env.clock.advance(minutes=31)
+    await discord_env.fake.wait_until(
+        lambda: len(discord_env.fake.channel_messages(news.id)) >= 1,
+        timeout_s=5,
+        what="the digest loop to post",
+    )
+    [message] = discord_env.fake.channel_messages(news.id)
+    assert message["embeds"][0]["title"] == "Headlines — Friday, July 12, 2024"
+    assert "Digest #1 · 17:30 Europe/Berlin" in message["embeds"][-1]["footer"]["text"]
+    await discord_env.fake.wait_until(
+        lambda: _ticks(discord_env) >= 3, timeout_s=5, what="a few more ticks of the loop"
+    )
+    assert len(discord_env.fake.channel_messages(news.id)) == 1
+    [view] = await discord_env.services.digests.list_subscriptions(guild.id)
+    assert view.subscription.last_result == "posted 2024-07-12: 1 message"
+
+
+def _ticks(env: DiscordEnv) -> int:
+    cog = env.bot.get_cog("Digests")
+    assert cog is not None
+    loop = cog.tick  # type: ignore[attr-defined]
+    return int(loop.current_loop)
+
+
+async def test_digest_loop_records_missing_channel_and_carries_on(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _setup(discord_env, "general", time="17:30")
+    await _setup(discord_env, "news", time="17:30")
+    discord_env.fake.mark_channel_missing(guild.channel("general").id)
+    discord_env.clock.advance(minutes=31)
+    news = guild.channel("news")
+    await discord_env.fake.wait_until(
+        lambda: len(discord_env.fake.channel_messages(news.id)) >= 1, timeout_s=5, what="the second digest"
+    )
+    [message] = discord_env.fake.channel_messages(news.id)
+    assert "No new headlines" in message["embeds"][0]["description"]
+    views = await discord_env.services.digests.list_subscriptions(guild.id)
+    assert views[0].subscription.last_result == "failed: the channel no longer exists"
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    assert "failed: the channel no longer exists" in listed.embeds[0]["fields"][0]["value"]
