@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -80,6 +81,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Daily h
         self.bot = bot
         self.services = bot.services
         self.poster = ChannelPoster(bot)
+        self._iteration = asyncio.Lock()
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -87,17 +89,19 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Daily h
         self.tick.start()
 
     async def cog_unload(self) -> None:
-        self.tick.cancel()
+        async with self._iteration:  # never cancel the loop in the middle of posting a digest
+            self.tick.cancel()
 
     # ---- the posting loop --------------------------------------------------------------------------
 
     @tasks.loop(seconds=60)
     async def tick(self) -> None:
-        try:
-            outcomes = await self.services.digests.run_due(self.services.clock(), self.poster)
-        except Exception:  # loop guard: a database hiccup must not end the schedule
-            log.exception("the digest tick failed")
-            return
+        async with self._iteration:
+            try:
+                outcomes = await self.services.digests.run_due(self.services.clock(), self.poster)
+            except Exception:  # loop guard: a database hiccup must not end the schedule
+                log.exception("the digest tick failed")
+                return
         for o in outcomes:
             log.info("digest #%d of guild %d: %s", o.subscription_number, o.guild_id, o.result)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -31,6 +32,7 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="News feeds
     def __init__(self, bot: OnRecordBot) -> None:
         self.bot = bot
         self.services = bot.services
+        self._iteration = asyncio.Lock()
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -38,17 +40,19 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="News feeds
         self.poll.start()
 
     async def cog_unload(self) -> None:
-        self.poll.cancel()
+        async with self._iteration:  # never cancel the loop in the middle of a database transaction
+            self.poll.cancel()
         await self.services.feeds.close()
 
     # ---- the polling loop --------------------------------------------------------------------------
 
     @tasks.loop(seconds=60)
     async def poll(self) -> None:
-        try:
-            await self.services.feeds.poll_due(wait=False)
-        except Exception:  # loop guard: a database hiccup must not end polling
-            log.exception("starting the feed polls failed")
+        async with self._iteration:
+            try:
+                await self.services.feeds.poll_due(wait=False)
+            except Exception:  # loop guard: a database hiccup must not end polling
+                log.exception("starting the feed polls failed")
 
     @poll.before_loop
     async def _before_poll(self) -> None:

@@ -183,9 +183,14 @@ class FeedService:
         self._parse = parser
         self._in_flight: dict[int, asyncio.Task[PollOutcome]] = {}
 
-    async def close(self) -> None:
-        for task in list(self._in_flight.values()):
-            task.cancel()
+    async def close(self, grace_s: float = 2.0) -> None:
+        """Let running polls finish (up to ``grace_s``), cancel the rest, and close the fetcher."""
+        running = list(self._in_flight.values())
+        if running:
+            _, pending = await asyncio.wait(running, timeout=grace_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         close = getattr(self._fetcher, "close", None)
         if close is not None:
             await close()
@@ -369,10 +374,11 @@ class FeedService:
             )
 
     async def _poll(self, guild_id: int, feed_id: int, *, force: bool) -> PollOutcome:
-        lease = await self._lease(guild_id, feed_id, force=force)
-        if lease is None:
-            return PollOutcome(feed_id, guild_id, f"#{feed_id}", "skipped")
+        # The semaphore bounds fetches and, with them, the database sessions the polls hold at once.
         async with self._semaphore:
+            lease = await self._lease(guild_id, feed_id, force=force)
+            if lease is None:
+                return PollOutcome(feed_id, guild_id, f"#{feed_id}", "skipped")
             try:
                 async with asyncio.timeout(self._timeout_s + _POLL_GRACE_S):
                     result = await self._fetcher.fetch(
@@ -386,13 +392,13 @@ class FeedService:
             except (FetchError, TimeoutError) as exc:
                 log.warning("feed %d of guild %d failed: %s", feed_id, guild_id, exc or type(exc).__name__)
                 return await self._record_failure(lease, _plain_error(exc))
-        if parsed is None:
-            return await self._record_success(lease, None, result.etag, result.last_modified)
-        if not parsed.headlines and parsed.problem not in (None, PROBLEM_EMPTY_FEED):
-            return await self._record_failure(
-                lease, f"The address did not give a usable feed: {parsed.problem}."
-            )
-        return await self._record_success(lease, parsed, result.etag, result.last_modified)
+            if parsed is None:
+                return await self._record_success(lease, None, result.etag, result.last_modified)
+            if not parsed.headlines and parsed.problem not in (None, PROBLEM_EMPTY_FEED):
+                return await self._record_failure(
+                    lease, f"The address did not give a usable feed: {parsed.problem}."
+                )
+            return await self._record_success(lease, parsed, result.etag, result.last_modified)
 
     async def _record_success(
         self, lease: _Lease, parsed: ParsedFeed | None, etag: str | None, last_modified: str | None
