@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.client import OnRecordBot
-from bot.services.feeds import AddedFeed
+from bot.services.feeds import DEFAULT_INTERVAL_MIN, MAX_INTERVAL_MIN, MIN_INTERVAL_MIN, AddedFeed
 from bot.ui import digests as ui
 from bot.ui.text import code, safe
 from cogs._common import guild_of, reply
@@ -65,17 +65,24 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="News feeds
     # ---- commands ----------------------------------------------------------------------------------
 
     @app_commands.command(name="add", description="Follow a news feed (RSS, Atom or JSON Feed)")
-    @app_commands.describe(url="The feed's address, starting with https://", name="A short name to show")
+    @app_commands.describe(
+        url="The feed's address, starting with https://",
+        name="A short name to show",
+        interval="Minutes between checks (10 to 1440, default 30)",
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def add(
         self,
         interaction: discord.Interaction,
         url: app_commands.Range[str, 1, 2000],
         name: app_commands.Range[str, 1, 100] | None = None,
+        interval: app_commands.Range[int, MIN_INTERVAL_MIN, MAX_INTERVAL_MIN] = DEFAULT_INTERVAL_MIN,
     ) -> None:
         guild_id = guild_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        added = await self.services.feeds.add(guild_id, url, name, actor_id=interaction.user.id)
+        added = await self.services.feeds.add(
+            guild_id, url, name, actor_id=interaction.user.id, interval_min=interval
+        )
         await reply(interaction, _added_message(added))
 
     @app_commands.command(name="remove", description="Stop following a feed and delete its headlines")

@@ -50,7 +50,9 @@ def _describe(feed: FeedInfo) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    added = _with_services(lambda s: s.feeds.add(args.guild, args.url, args.name, actor_id=CLI_ACTOR))
+    added = _with_services(
+        lambda s: s.feeds.add(args.guild, args.url, args.name, actor_id=CLI_ACTOR, interval_min=args.interval)
+    )
     print(f"added {_describe(added.feed)}")  # noqa: T201
     print(f"first fetch: {describe_outcome(added.first_poll)}")  # noqa: T201
     return 0
@@ -99,6 +101,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add = actions.add_parser("add", help="follow a feed (fetches it once)")
     add.add_argument("url", help="the feed's address (https://…)")
     add.add_argument("--name", help="a short name to show")
+    add.add_argument("--interval", type=int, default=30, help="minutes between checks (10-1440, default 30)")
     add.set_defaults(handler=_add)
 
     lst = actions.add_parser("list", help="the feeds and how they are doing")

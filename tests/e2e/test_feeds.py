@@ -50,6 +50,14 @@ async def test_feeds_add_then_list_shows_status_and_count(
     assert "#1 The \\*Daily\\*** — OK" in description
     assert "7 headlines stored" in description
     assert "every 30 min" in description
+
+
+async def test_feeds_add_with_interval(discord_env: DiscordEnv, server: LoopbackFeeds) -> None:
+    guild = discord_env.world.guilds[0]
+    added = await discord_env.fake.slash(
+        "feeds add", {"url": server.feed_url("daily"), "interval": 120}, member=guild.admin
+    )
+    assert "every 120 minutes" in added.content
     assert discord_env.fake.messages_without_allowed_mentions() == []
 
 
