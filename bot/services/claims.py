@@ -24,7 +24,7 @@ from db.repositories import claims_repo, speakers_repo, statements_repo
 log = logging.getLogger(__name__)
 
 MAX_CLAIM = 4000
-MAX_LIMIT = 50
+MAX_LIMIT = 100
 MAX_RECENT = 50
 
 
