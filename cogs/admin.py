@@ -64,8 +64,8 @@ class Admin(commands.GroupCog, group_name="onrecord", group_description="About O
 
     @settings.command(name="thresholds", description="Set the claim-check score thresholds (0–100)")
     @app_commands.describe(
-        strong="Score from which a match is shown as “On record” (default 70)",
-        related="Score from which a match is shown as related (default 45)",
+        strong="Score from which a match is shown as “On record” (default 50)",
+        related="Score from which a match is shown as related (default 15)",
     )
     @app_commands.guild_only()
     @app_commands.checks.has_permissions(manage_guild=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,10 +80,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_url() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.skip("ONRECORD_TEST_POSTGRES_URL is not set")
-    name = f"onrecord_test_{_worker()}"
+    name = f"onrecord_test_{_worker()}_{os.getpid()}"  # one database per run: parallel runs never collide
 
     async def prepare() -> str:
         url = await _pg_database(name)
@@ -101,7 +101,17 @@ def postgres_url() -> str:
         if REQUIRE_POSTGRES:
             pytest.exit(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}", returncode=1)
         pytest.skip(f"PostgreSQL not reachable: {exc}")
-    return url
+    yield url
+    _run_in_thread(_drop_pg_database(name))
+
+
+async def _drop_pg_database(name: str) -> None:
+    admin = create_async_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
 
 
 async def _truncate(engine: AsyncEngine) -> None:

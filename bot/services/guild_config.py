@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain import GuildConfig
 from bot.errors import ValidationError
 from bot.services.clock import Clock, utc_now
+from bot.services.matching import DEFAULT_RELATED_THRESHOLD, DEFAULT_STRONG_THRESHOLD
 from db.models import (
     AuditEntryRow,
     ClaimCheckRow,
@@ -26,8 +27,9 @@ from db.models import (
 from db.repositories import guild_config_repo
 
 log = logging.getLogger(__name__)
-DEFAULT_STRONG = 70.0
-DEFAULT_RELATED = 45.0
+# Calibrated on the claim-matching benchmark (see README, Claim matching).
+DEFAULT_STRONG = DEFAULT_STRONG_THRESHOLD
+DEFAULT_RELATED = DEFAULT_RELATED_THRESHOLD
 
 
 def check_timezone(name: str) -> str:

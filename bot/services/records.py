@@ -39,6 +39,7 @@ FIELDS = (
     "external_id",
 )
 MAX_PROBLEMS_SHOWN = 50
+UNKNOWN_SPEAKER = "Unknown speaker"  # rows without a speaker (e.g. fact-check data sets) are filed here
 Progress = Callable[[int], object]
 
 
@@ -118,7 +119,7 @@ def parse_row(obj: dict[str, Any]) -> NewStatement:
         topics = validation.split_topics(_text(obj, "topics"))
     raw_date = _text(obj, "date")
     said_on = parse_iso(raw_date) if raw_date and raw_date.strip() else None
-    speaker = _text(obj, "speaker") or ""
+    speaker = (_text(obj, "speaker") or "").strip() or UNKNOWN_SPEAKER
     return validation.new_statement(
         NewStatement(
             text=_text(obj, "text") or "",

@@ -83,3 +83,10 @@ def test_cli_import_bad_file_lists_problems_and_changes_nothing(
     assert "line 4" in err
     assert main(["export", "--guild", "9"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_parse_rows_files_rows_without_speaker_or_date_under_unknown_speaker() -> None:
+    data = json.dumps({"id": "2", "text": "A meme recounts statistics.", "speaker": None, "date": None})
+    [row] = parse_rows(data, "jsonl")
+    assert row.statement.speaker == "Unknown speaker"
+    assert row.statement.said_on is None

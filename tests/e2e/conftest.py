@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -43,3 +44,18 @@ async def discord_env(
 
     async with run_bot(factory, world, monkeypatch, handled=(*DEFAULT_HANDLED, BotError)) as env:
         yield DiscordEnv(env.fake, env.bot, env.world, services, clock)
+    await _no_leftover_tasks()
+
+
+async def _no_leftover_tasks() -> None:
+    """After the bot closed, cancel what is left (discord.py leaves view time-outs running) and fail if a task
+    refuses to end: such a task would otherwise hang the event loop's teardown with no hint of the cause."""
+    current = asyncio.current_task()
+    leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in leftover:
+        task.cancel()
+    if not leftover:
+        return
+    _, survivors = await asyncio.wait(leftover, timeout=5)
+    described = [f"{t.get_name()}: {t.get_coro()!r}" for t in survivors]
+    assert not survivors, f"tasks survived cancellation after the bot closed: {described}"

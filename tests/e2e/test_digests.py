@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -222,8 +223,19 @@ async def test_digest_loop_posts_once_at_local_time(discord_env: DiscordEnv) -> 
         lambda: _ticks(discord_env) >= 3, timeout_s=5, what="a few more ticks of the loop"
     )
     assert len(discord_env.fake.channel_messages(news.id)) == 1
-    [view] = await discord_env.services.digests.list_subscriptions(guild.id)
-    assert view.subscription.last_result == "posted 2024-07-12: 1 message"
+    results = await _wait_for_results(discord_env, guild.id)
+    assert results == ["posted 2024-07-12: 1 message"]
+
+
+async def _wait_for_results(env: DiscordEnv, guild_id: int, timeout_s: float = 5.0) -> list[str | None]:
+    """The subscriptions' last results once every one is recorded (the loop writes them after posting)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        views = await env.services.digests.list_subscriptions(guild_id)
+        results = [v.subscription.last_result for v in views]
+        if all(results) or asyncio.get_running_loop().time() > deadline:
+            return results
+        await asyncio.sleep(0.02)
 
 
 def _ticks(env: DiscordEnv) -> int:
@@ -245,7 +257,7 @@ async def test_digest_loop_records_missing_channel_and_carries_on(discord_env: D
     )
     [message] = discord_env.fake.channel_messages(news.id)
     assert "No new headlines" in message["embeds"][0]["description"]
-    views = await discord_env.services.digests.list_subscriptions(guild.id)
-    assert views[0].subscription.last_result == "failed: the channel no longer exists"
+    results = await _wait_for_results(discord_env, guild.id)
+    assert results[0] == "failed: the channel no longer exists"
     listed = await discord_env.fake.slash("digest list", member=guild.admin)
     assert "failed: the channel no longer exists" in listed.embeds[0]["fields"][0]["value"]
