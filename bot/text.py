@@ -25,10 +25,7 @@ def clean_multiline(text: str) -> str:
     """Like ``clean`` but keeps paragraph breaks (for statement texts and articles)."""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    lines = [
-        _WS.sub(" ", "".join(c if unicodedata.category(c)[0] != "C" else " " for c in line)).strip()
-        for line in text.splitlines()
-    ]
+    lines = [_WS.sub(" ", _CONTROL.sub(" ", line)).strip() for line in text.splitlines()]
     out = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", out).strip()
 
