@@ -76,6 +76,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         feed_max_concurrency=int(_float(env, "FEED_MAX_CONCURRENCY", 8, 1)),
         fetch_allow_hosts=allow,
         semantic_model=env.get("ONRECORD_SEMANTIC_MODEL", "").strip() or None,
+        digest_tick_s=_float(env, "DIGEST_TICK_S", 60.0, 1.0),
+        feed_poll_tick_s=_float(env, "FEED_POLL_TICK_S", 60.0, 1.0),
     )
 
 
