@@ -15,6 +15,8 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
 
 def clean(text: str) -> str:
     """Normalise user input: NFC, no control or invisible characters, whitespace collapsed, trimmed."""
+    if text.isascii() and text.isprintable():  # the common case, and the import hot path
+        return " ".join(text.split())
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)

@@ -23,7 +23,7 @@ from bot.services.snapshots import changed, snapshot
 from bot.text import name_key, text_key
 from db.base import Base
 from db.models import SpeakerRow, StatementRow
-from db.repositories import guild_config_repo, speakers_repo, statements_repo
+from db.repositories import bulk, guild_config_repo, speakers_repo, statements_repo
 
 Format = Literal["csv", "jsonl"]
 FIELDS = (
@@ -246,7 +246,7 @@ class RecordsService:
             table = Base.metadata.tables["statements"]
             for start in range(0, len(values), 5000):
                 chunk = values[start : start + 5000]
-                await session.execute(insert(table), chunk)
+                await bulk.insert_rows(session, table, chunk)
                 created += len(chunk)
                 if progress:
                     progress(len(chunk))
@@ -296,10 +296,7 @@ class RecordsService:
                     unchanged += 1
                 if progress:
                     progress(1)
-            for start in range(0, len(audits), 5000):
-                await session.execute(
-                    insert(Base.metadata.tables["audit_entries"]), audits[start : start + 5000]
-                )
+            await bulk.insert_rows(session, Base.metadata.tables["audit_entries"], audits)
         if self._index is not None:
             await self._index.build(guild_id)
         return ImportReport(created, updated, unchanged, speakers_created)
