@@ -92,7 +92,41 @@ class Feeds(commands.GroupCog, group_name="feeds", group_description="News feeds
         removed = await self.services.feeds.remove(guild_of(interaction), feed)
         await reply(interaction, f"Removed feed #{removed.id} {safe(removed.label, 100)}.")
 
+    @app_commands.command(
+        name="enable", description="Turn a disabled feed back on, or retry a failing one now"
+    )
+    @app_commands.describe(feed="The feed to turn back on")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def enable(self, interaction: discord.Interaction, feed: int) -> None:
+        enabled = await self.services.feeds.enable(guild_of(interaction), feed)
+        await reply(
+            interaction,
+            f"Feed #{enabled.id} {safe(enabled.label, 100)} is on again; OnRecord fetches it at the next check.",
+        )
+
+    @app_commands.command(name="edit", description="Change how often a feed is checked, or its name")
+    @app_commands.describe(
+        feed="The feed to change",
+        interval="Minutes between checks (10 to 1440)",
+        name="A short name to show",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        feed: int,
+        interval: app_commands.Range[int, MIN_INTERVAL_MIN, MAX_INTERVAL_MIN] | None = None,
+        name: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        edited = await self.services.feeds.edit(guild_of(interaction), feed, interval_min=interval, name=name)
+        await reply(
+            interaction,
+            f"Feed #{edited.id} {safe(edited.label, 100)}: OnRecord checks it every {edited.interval_min} minutes.",
+        )
+
     @remove.autocomplete("feed")
+    @enable.autocomplete("feed")
+    @edit.autocomplete("feed")
     async def _feed_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:

@@ -1,4 +1,4 @@
-"""`onrecord feeds add|list|remove|fetch --guild ID`: the `/feeds` commands from the command line."""
+"""`onrecord feeds add|list|remove|enable|edit|fetch --guild ID`: the `/feeds` commands from the command line."""
 
 from __future__ import annotations
 
@@ -73,6 +73,20 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enable(args: argparse.Namespace) -> int:
+    enabled = _with_services(lambda s: s.feeds.enable(args.guild, args.feed))
+    print(f"enabled {_describe(enabled)}; it is fetched at the next check")  # noqa: T201
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    edited = _with_services(
+        lambda s: s.feeds.edit(args.guild, args.feed, interval_min=args.interval, name=args.name)
+    )
+    print(f"edited {_describe(edited)}")  # noqa: T201
+    return 0
+
+
 def _fetch(args: argparse.Namespace) -> int:
     async def action(services: Services) -> list[str]:
         feeds = {f.id: f for f in await services.feeds.list_feeds(args.guild)}
@@ -111,8 +125,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rm.add_argument("feed", type=int, help="the feed number shown by `feeds list`")
     rm.set_defaults(handler=_remove)
 
+    enable = actions.add_parser("enable", help="turn a disabled feed back on (or retry a failing one now)")
+    enable.add_argument("feed", type=int, help="the feed number shown by `feeds list`")
+    enable.set_defaults(handler=_enable)
+
+    edit = actions.add_parser("edit", help="change a feed's check interval or name")
+    edit.add_argument("feed", type=int, help="the feed number shown by `feeds list`")
+    edit.add_argument("--interval", type=int, help="minutes between checks (10-1440)")
+    edit.add_argument("--name", help="a short name to show")
+    edit.set_defaults(handler=_edit)
+
     fetch = actions.add_parser("fetch", help="fetch every feed of the server once and say what happened")
     fetch.set_defaults(handler=_fetch)
 
-    for parser in (add, lst, rm, fetch):
+    for parser in (add, lst, rm, enable, edit, fetch):
         parser.add_argument("--guild", type=int, required=True, help="the Discord server (guild) id")

@@ -153,6 +153,13 @@ def _info(row: FeedRow, headline_count: int) -> FeedInfo:
     )
 
 
+def _check_interval(interval_min: int) -> None:
+    if not MIN_INTERVAL_MIN <= interval_min <= MAX_INTERVAL_MIN:
+        raise ValidationError(
+            f"The interval must be between {MIN_INTERVAL_MIN} and {MAX_INTERVAL_MIN} minutes."
+        )
+
+
 def _plain_error(exc: BaseException) -> str:
     """The failure in plain words, for `/feeds list` (never a traceback)."""
     if isinstance(exc, FetchError | BotError):
@@ -214,10 +221,7 @@ class FeedService:
     ) -> AddedFeed:
         """Store a feed, then fetch it once (outside the transaction) so the caller can report how it went."""
         checked = self.check_url(url)
-        if not MIN_INTERVAL_MIN <= interval_min <= MAX_INTERVAL_MIN:
-            raise ValidationError(
-                f"The interval must be between {MIN_INTERVAL_MIN} and {MAX_INTERVAL_MIN} minutes."
-            )
+        _check_interval(interval_min)
         label = clean(name)[:MAX_NAME] if name and clean(name) else None
         try:
             async with self._sessions.begin() as session:
@@ -455,11 +459,16 @@ class FeedService:
         return PollOutcome(lease.feed_id, lease.guild_id, lease.label, "failed", error=error)
 
     async def enable(self, guild_id: int, feed_id: int) -> FeedInfo:
-        """Re-enable a disabled feed (it is fetched at the next tick)."""
+        """Re-enable a disabled feed, or retry a failing one now; it is fetched at the next tick.
+
+        Raises Conflict for a feed that is fine (nothing to enable).
+        """
         async with self._sessions.begin() as session:
             row = await feeds_repo.get(session, guild_id, feed_id)
             if row is None:
                 raise FeedNotFound(feed_id)
+            if row.status != "disabled" and row.consecutive_failures == 0:
+                raise Conflict(f"Feed #{feed_id} is already enabled and working; nothing to change.")
             row.status = "ok"
             row.consecutive_failures = 0
             row.first_failure_at = None
@@ -467,6 +476,37 @@ class FeedService:
             row.next_fetch_at = self._clock()
             counts = await feeds_repo.headline_counts(session, guild_id)
             return _info(row, counts.get(row.id, 0))
+
+    async def edit(
+        self, guild_id: int, feed_id: int, *, interval_min: int | None = None, name: str | None = None
+    ) -> FeedInfo:
+        """Change a feed's check interval and/or display name; the next check moves with the interval."""
+        if interval_min is None and name is None:
+            raise ValidationError("Give a new `interval` or `name` for the feed.")
+        if interval_min is not None:
+            _check_interval(interval_min)
+        label = clean(name)[:MAX_NAME] if name is not None else None
+        if name is not None and not label:
+            raise ValidationError("The feed's name cannot be empty.")
+        async with self._sessions.begin() as session:
+            row = await feeds_repo.get(session, guild_id, feed_id)
+            if row is None:
+                raise FeedNotFound(feed_id)
+            if label is not None:
+                row.name = label
+            if interval_min is not None and interval_min != row.interval_min:
+                row.interval_min = interval_min
+                if row.status != "disabled" and row.last_fetch_at is not None:
+                    wait = (
+                        backoff(interval_min, row.consecutive_failures)
+                        if row.consecutive_failures
+                        else timedelta(minutes=interval_min)
+                    )
+                    row.next_fetch_at = row.last_fetch_at + wait
+            counts = await feeds_repo.headline_counts(session, guild_id)
+            info = _info(row, counts.get(row.id, 0))
+        log.info("feed %d of guild %d edited", feed_id, guild_id)
+        return info
 
 
 def describe_outcome(outcome: PollOutcome) -> str:

@@ -20,6 +20,7 @@ from bot.services.feeds import (
     describe_outcome,
 )
 from bot.services.fetch import GuardedFetcher
+from bot.text import clean
 from db.engine import make_engine, make_sessionmaker
 from db.models import FeedRow, HeadlineRow
 from tests.conftest import FrozenClock
@@ -367,3 +368,123 @@ async def test_choices_match_name_and_url(
     await feeds.add(GUILD, server.feed_url("b"), "Evening Star", actor_id=1)
     choices = await feeds.choices(GUILD, "morn")
     assert [label for _, label in choices] == ["#1 Morning Post"]
+
+
+async def _disable(services: Services, feed_id: int) -> None:
+    async with services.sessions.begin() as session:
+        row = await session.get(FeedRow, feed_id)
+        assert row is not None
+        row.status = "disabled"
+        row.consecutive_failures = 40
+        row.disabled_notice_pending = True
+        row.next_fetch_at = None
+
+
+async def test_enable_disabled_feed_is_fetched_at_next_poll(
+    feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock, services: Services
+) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), actor_id=1)
+    await _disable(services, added.feed.id)
+    clock.advance(hours=1)
+    assert await feeds.poll_due() == []
+    info = await feeds.enable(GUILD, added.feed.id)
+    assert (info.status, info.consecutive_failures) == ("ok", 0)
+    async with services.sessions() as session:
+        row = await session.get(FeedRow, added.feed.id)
+        assert row is not None
+        assert not row.disabled_notice_pending
+    [outcome] = await feeds.poll_due()
+    assert outcome.result in ("unchanged", "not-modified")
+
+
+async def test_enable_working_feed_raises_conflict(
+    feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock
+) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), actor_id=1)
+    with pytest.raises(Conflict, match="already enabled"):
+        await feeds.enable(GUILD, added.feed.id)
+
+
+async def test_enable_feed_of_other_guild_not_found(
+    feeds: FeedService, server: LoopbackFeeds, services: Services
+) -> None:
+    added = await feeds.add(GUILD, server.url("status/500"), actor_id=1)
+    with pytest.raises(FeedNotFound):
+        await feeds.enable(OTHER_GUILD, added.feed.id)
+
+
+async def test_edit_interval_moves_next_fetch(
+    feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock, services: Services
+) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), actor_id=1)
+    fetched_at = clock.now
+    info = await feeds.edit(GUILD, added.feed.id, interval_min=120)
+    assert info.interval_min == 120
+    assert info.next_fetch_at == fetched_at + timedelta(minutes=120)
+    clock.advance(minutes=31)
+    assert await feeds.poll_due() == []  # the old 30-minute schedule no longer applies
+    info = await feeds.edit(GUILD, added.feed.id, interval_min=10)
+    assert info.next_fetch_at == fetched_at + timedelta(minutes=10)
+    [outcome] = await feeds.poll_due()
+    assert outcome.result in ("unchanged", "not-modified")
+
+
+async def test_edit_interval_of_failing_feed_keeps_backoff(
+    feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock
+) -> None:
+    added = await feeds.add(GUILD, server.url("status/503"), actor_id=1)
+    info = await feeds.edit(GUILD, added.feed.id, interval_min=60)
+    assert info.next_fetch_at == clock.now + backoff(60, 1)
+
+
+async def test_edit_interval_of_disabled_feed_keeps_it_off(
+    feeds: FeedService, server: LoopbackFeeds, services: Services
+) -> None:
+    added = await feeds.add(GUILD, server.url("status/503"), actor_id=1)
+    await _disable(services, added.feed.id)
+    info = await feeds.edit(GUILD, added.feed.id, interval_min=60)
+    assert (info.status, info.interval_min, info.next_fetch_at) == ("disabled", 60, None)
+
+
+async def test_edit_name_is_cleaned(feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), actor_id=1)
+    info = await feeds.edit(GUILD, added.feed.id, name="  The <b>Daily</b>\u200b  Post ")
+    assert info.label == clean("  The <b>Daily</b>\u200b  Post ")
+    assert info.interval_min == 30
+
+
+@pytest.mark.parametrize(
+    ("interval", "name", "message"),
+    [
+        (None, None, "Give a new `interval` or `name`"),
+        (5, None, "between 10 and 1440"),
+        (2000, None, "between 10 and 1440"),
+        (None, "\u200b ", "cannot be empty"),
+    ],
+)
+async def test_edit_bad_input_raises_and_changes_nothing(
+    feeds: FeedService,
+    server: LoopbackFeeds,
+    clock: FrozenClock,
+    interval: int | None,
+    name: str | None,
+    message: str,
+) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), "Daily", actor_id=1)
+    with pytest.raises(ValidationError, match=message):
+        await feeds.edit(GUILD, added.feed.id, interval_min=interval, name=name)
+    assert await feeds.get(GUILD, added.feed.id) == added.feed
+
+
+async def test_edit_feed_of_other_guild_not_found(
+    feeds: FeedService, server: LoopbackFeeds, clock: FrozenClock
+) -> None:
+    server.items["a"] = _items(clock, "One")
+    added = await feeds.add(GUILD, server.feed_url("a"), actor_id=1)
+    with pytest.raises(FeedNotFound):
+        await feeds.edit(OTHER_GUILD, added.feed.id, interval_min=60)

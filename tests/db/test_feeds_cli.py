@@ -11,6 +11,8 @@ import pytest
 
 from bot.cli import main
 from bot.settings import Settings
+from db.engine import make_engine, make_sessionmaker
+from db.models import FeedRow
 from tests.db.test_feeds_loopback import Item, LoopbackFeeds
 
 
@@ -87,3 +89,40 @@ def test_cli_feeds_add_blocked_address_is_one_line(capsys: pytest.CaptureFixture
 def test_cli_feeds_remove_unknown_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feeds", "remove", "42", "--guild", "9"]) == 1
     assert "No feed #42" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_feeds_edit_and_enable(
+    server: LoopbackFeeds, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["feeds", "add", server.feed_url("a"), "--guild", "9"]) == 0
+    capsys.readouterr()
+    assert main(["feeds", "edit", "1", "--interval", "90", "--name", "Daily", "--guild", "9"]) == 0
+    assert "edited #1 Daily — OK; last fetch " in capsys.readouterr().out
+    assert main(["feeds", "list", "--guild", "9"]) == 0
+    assert "every 90 min" in capsys.readouterr().out
+    assert main(["feeds", "edit", "1", "--interval", "5", "--guild", "9"]) == 1
+    assert "between 10 and 1440" in capsys.readouterr().err
+
+    assert main(["feeds", "enable", "1", "--guild", "9"]) == 1
+    assert "already enabled" in capsys.readouterr().err
+    asyncio.run(_disable_feed(settings.database_url, 1))
+    assert main(["feeds", "list", "--guild", "9"]) == 0
+    assert "#1 Daily — disabled" in capsys.readouterr().out
+    assert main(["feeds", "enable", "1", "--guild", "9"]) == 0
+    assert "enabled #1 Daily — OK" in capsys.readouterr().out
+    assert main(["feeds", "enable", "7", "--guild", "9"]) == 1
+    assert "No feed #7" in capsys.readouterr().err
+
+
+async def _disable_feed(database_url: str, feed_id: int) -> None:
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            row = await session.get(FeedRow, feed_id)
+            assert row is not None
+            row.status = "disabled"
+            row.consecutive_failures = 48
+            row.next_fetch_at = None
+    finally:
+        await engine.dispose()

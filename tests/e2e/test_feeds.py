@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.settings import Settings
+from db.models import FeedRow
 from tests.conftest import FrozenClock
 from tests.db.test_feeds_loopback import Item, LoopbackFeeds
 from tests.e2e.conftest import DiscordEnv
@@ -163,3 +164,62 @@ async def test_feeds_poll_loop_fetches_due_feeds(discord_env: DiscordEnv, server
         if seen[-1] == 8:
             break
     assert seen[-1] == 8
+
+
+async def _disable(env: DiscordEnv, feed_id: int) -> None:
+    async with env.services.sessions.begin() as session:
+        row = await session.get(FeedRow, feed_id)
+        assert row is not None
+        row.status = "disabled"
+        row.consecutive_failures = 50
+        row.last_error = "The site answered with error 503."
+        row.next_fetch_at = None
+
+
+async def test_feeds_enable_turns_disabled_feed_back_on_and_loop_fetches_it(
+    discord_env: DiscordEnv, server: LoopbackFeeds
+) -> None:
+    guild = discord_env.world.guilds[0]
+    await discord_env.fake.slash(
+        "feeds add", {"url": server.feed_url("daily"), "name": "Daily"}, member=guild.admin
+    )
+    await _disable(discord_env, 1)
+    listed = await discord_env.fake.slash("feeds list", member=guild.admin)
+    assert "— disabled" in listed.embeds[0]["description"]
+    choices = await discord_env.fake.autocomplete("feeds enable", {"feed": "dai"}, member=guild.admin)
+    assert [c["value"] for c in choices.choices] == [1]
+    hits_before = server.hits["daily"]
+    enabled = await discord_env.fake.slash("feeds enable", {"feed": 1}, member=guild.admin)
+    assert enabled.is_ephemeral
+    assert enabled.content == "Feed #1 Daily is on again; OnRecord fetches it at the next check."
+    listed = await discord_env.fake.slash("feeds list", member=guild.admin)
+    assert "#1 Daily** — OK" in listed.embeds[0]["description"]
+    await discord_env.fake.wait_until(
+        lambda: server.hits["daily"] > hits_before, timeout_s=5, what="the poll loop to fetch the feed"
+    )
+    again = await discord_env.fake.slash("feeds enable", {"feed": 1}, member=guild.admin)
+    assert again.content == "Feed #1 is already enabled and working; nothing to change."
+
+
+async def test_feeds_edit_changes_interval_and_name(discord_env: DiscordEnv, server: LoopbackFeeds) -> None:
+    guild = discord_env.world.guilds[0]
+    await discord_env.fake.slash("feeds add", {"url": server.feed_url("daily")}, member=guild.admin)
+    edited = await discord_env.fake.slash(
+        "feeds edit", {"feed": 1, "interval": 240, "name": "@everyone *Gazette*"}, member=guild.admin
+    )
+    assert edited.is_ephemeral
+    assert edited.content.startswith("Feed #1 ")
+    assert edited.content.endswith("OnRecord checks it every 240 minutes.")
+    assert "@everyone" not in edited.content
+    assert "\\*Gazette\\*" in edited.content
+    listed = await discord_env.fake.slash("feeds list", member=guild.admin)
+    assert "every 240 min" in listed.embeds[0]["description"]
+    only_interval = await discord_env.fake.slash(
+        "feeds edit", {"feed": 1, "interval": 15}, member=guild.admin
+    )
+    assert only_interval.content.endswith("every 15 minutes.")
+    nothing = await discord_env.fake.slash("feeds edit", {"feed": 1}, member=guild.admin)
+    assert nothing.content == "Give a new `interval` or `name` for the feed."
+    missing = await discord_env.fake.slash("feeds edit", {"feed": 9, "interval": 60}, member=guild.admin)
+    assert missing.content == "No feed #9 in this server. Try `/feeds list`."
+    assert discord_env.fake.messages_without_allowed_mentions() == []
