@@ -15,6 +15,7 @@ from bot.domain import SPEAKER_KINDS, Page, Speaker
 from bot.errors import BotError, ValidationError
 from bot.ui import statements_view as views
 from bot.ui.text import code, safe
+from bot.ui.views import ConfirmView, send_confirm
 from cogs._common import guild_of, moderator_check, reply
 from cogs.quotes import speaker_choices
 
@@ -182,7 +183,7 @@ class Speakers(
             merged = await speakers.merge(guild_id, source, target, actor_id=actor_id)
             return "Speakers merged.", views.speaker_summary(merged, "Speaker after the merge")
 
-        view = views.ConfirmView(
+        view = ConfirmView(
             on_confirm=confirmed,
             cancelled="Merge cancelled; nothing changed.",
             owner_id=actor_id,
@@ -195,7 +196,7 @@ class Speakers(
             f"into **{safe(into.name, 200)}**? Every statement and name moves, and this cannot be undone "
             "with a command."
         )
-        await views.send_confirm(interaction, view, prompt)
+        await send_confirm(interaction, view, prompt)
 
 
 async def setup(bot: OnRecordBot) -> None:

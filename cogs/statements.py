@@ -250,19 +250,24 @@ class Statements(commands.GroupCog, group_name="statement", group_description="K
         guild_id = guild_of(interaction)
         statement = await self.services.statements.get(guild_id, number, include_hidden=True)
 
-        async def confirmed(inter: discord.Interaction) -> None:
+        actor_id = interaction.user.id
+
+        async def confirmed() -> tuple[str, discord.Embed | None]:
             removed = await self.services.statements.remove(
-                guild_id, number, actor_id=inter.user.id, reason=reason
+                guild_id, number, actor_id=actor_id, reason=reason
             )
-            await inter.response.edit_message(
-                content=f"Removed #{number}. `/statement restore {number}` brings it back.",
-                embed=embeds.statement_summary(removed, heading="Removed"),
-                view=None,
-            )
+            content = f"Removed #{number}. `/statement restore {number}` brings it back."
+            return content, embeds.statement_summary(removed, heading="Removed")
 
         view = ConfirmView(
-            owner_id=interaction.user.id, guild_id=guild_id, on_confirm=confirmed, confirm_label="Remove"
+            on_confirm=confirmed,
+            cancelled="Cancelled; nothing was changed.",
+            owner_id=actor_id,
+            guild_id=guild_id,
+            command="/statement remove",
+            confirm_label="Remove",
         )
+        view.origin = interaction
         await reply(
             interaction,
             f"Remove #{number} from the record? Reason: {safe(reason, 300)}",

@@ -180,7 +180,7 @@ class ShareView(OwnedView):
     """ "Share in channel" under an ephemeral claim check: only the member who checked may press it."""
 
     def __init__(self, report: ClaimReport, *, owner_id: int, guild_id: int) -> None:
-        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout=VIEW_TIMEOUT_S)
+        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout_s=VIEW_TIMEOUT_S)
         self.report = report
         self.share.custom_id = f"onrecord:claim:share:{secrets.token_hex(8)}"
 

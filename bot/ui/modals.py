@@ -124,7 +124,7 @@ class DidYouMeanView(OwnedView):
     def __init__(
         self, *, owner_id: int, guild_id: int, suggestion: Speaker, typed: str, on_choice: SpeakerChoice
     ) -> None:
-        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout=600.0)
+        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout_s=600.0)
         self._suggestion = suggestion
         self._on_choice = on_choice
         self.use.label = f"Yes, {suggestion.name}"[:80]

@@ -184,7 +184,7 @@ class ReviewView(OwnedView):
     def __init__(
         self, services: Services, *, owner_id: int, guild_id: int, items: list[ReviewItem], header: str
     ) -> None:
-        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout=REVIEW_TIMEOUT_S)
+        super().__init__(owner_id=owner_id, guild_id=guild_id, timeout_s=REVIEW_TIMEOUT_S)
         self.services = services
         self.items = items
         self.header = header
