@@ -927,7 +927,12 @@ class _Extractor:
         low = tok.low
         if low in _ABBREV_NON_NAMES:
             return True
-        return at_start and (low in self._lower_words or tok.text not in self._mid_caps)
+        if low in self._lower_words:
+            return at_start
+        nxt = re.match(r"[\s,]*([a-z]+)", self.masked[tok.end : tok.end + 20])
+        if nxt is not None and nxt.group(1) in _SPEECH_VERBS and not low.endswith(("ing", "ed")):
+            return False  # "Meeks said": an unknown capitalised word before a speech verb is a name
+        return at_start and tok.text not in self._mid_caps
 
     # ---------------------------------------------------------------- coreference
 
@@ -1079,6 +1084,9 @@ class _Extractor:
         if not toks:
             return None
         last = toks[-1]
+        if _is_possessive(last.low) and _strip_possessive(last.low) in _PRONOUNS:
+            bare = _strip_possessive(last.text)  # "He's claiming"
+            return _Speaker(bare, _PRONOUNS[bare.lower()], None, False, last.start), last.start, appositive
         if last.low in _PRONOUNS:
             return _Speaker(last.text, _PRONOUNS[last.low], None, False, last.start), last.start, appositive
         # walk back over the NP
@@ -1137,7 +1145,11 @@ class _Extractor:
                     continue
                 if n > 0 and (
                     prev in ("the", "a", "an", "this", "his", "her", "their", "its", "whose", "so")
-                    or (_is_possessive(toks[n - 1].text) and not low.endswith("ed"))
+                    or (
+                        _is_possessive(toks[n - 1].text)
+                        and not low.endswith("ed")
+                        and not (low.endswith("ing") and _strip_possessive(prev) in _PRONOUNS)
+                    )
                 ):
                     continue  # a noun ("Trump's tweet", "the call"), not a speech verb
                 if t.is_cap and n > 0 and toks[n - 1].text not in ('"', "“", "''", ".", ":"):
@@ -1322,6 +1334,9 @@ class _Extractor:
         colon: tuple[int, _Attribution] | None,
     ) -> tuple[_Attribution | None, str]:
         text = self.masked
+        speaker_tag = self._transcript_speaker(q)
+        if speaker_tag is not None:
+            return speaker_tag, "colon"
         sent_first = self._sentence_at(q.open_mark)
         last_piece_end = q.close_mark
         sent_last = self._sentence_at(max(q.close_mark - 1, q.open_mark))
@@ -1365,6 +1380,10 @@ class _Extractor:
                         "after",
                     )
                 break
+        # 1b. a name after a dash that closes the paragraph: '"…" ― Carla Sanchez'
+        dash = self._dash_attribution(q, after_end if next_q is not None else None)
+        if dash is not None:
+            return dash, "after"
         # 2. adjacent before: 'X said: "…"' / 'X said, "…"'
         head = text[sent_first.start : q.open_mark]
         m2 = re.search(r"(?:[:,]|\bthat)?\s*$", head)
@@ -1398,6 +1417,9 @@ class _Extractor:
         # 4. continuation of the previous speaker
         if colon is not None and colon[0] == q.para - 1 and self._opens_paragraph(q):
             return colon[1], "colon"
+        lead_in = self._colon_paragraph_before(q)
+        if lead_in is not None:
+            return lead_in, "colon"
         if prev is not None and prev[2] is not None:
             pq, patt, _prop = prev
             if patt is None:
@@ -1409,6 +1431,75 @@ class _Extractor:
             ):
                 return patt, "continue" if same_para else "continue-para"
         return None, ""
+
+    def _dash_attribution(self, q: _RawQuote, next_quote: int | None) -> _Attribution | None:
+        """'"…" ― Carla Sanchez': a bare name after a dash, alone up to the paragraph's end."""
+        _ps, pe = self.paras[q.last_para]
+        end = min(pe, next_quote) if next_quote is not None else pe
+        tail = self.masked[q.close_mark : end]
+        m = re.match(r"[ \t\u00a0]*[―—–]+[ \t\u00a0]*", tail)
+        if m is None or _MASK in tail:
+            return None
+        rest = tail[m.end() :].strip().rstrip(".")
+        if not rest or len(rest.split()) > 6:
+            return None
+        toks = self._tokens_in(q.close_mark + m.end(), end)
+        np = self._np_forward(toks, 0, allow_description=False) if toks else None
+        if np is None or not np[0].named or any(t.text not in ".,;" for t in toks[np[1] :]):
+            return None
+        sp = self._speaker_from_np(np[0])
+        return _Attribution(
+            sp,
+            tail[: m.end()].strip(),
+            q.close_mark + m.start(),
+            q.close_mark + m.end(),
+            (q.close_mark, end),
+            (q.spans[0][0], q.spans[-1][1]),
+            0.8,
+            True,
+            toks[0].start,
+        )
+
+    def _colon_paragraph_before(self, q: _RawQuote) -> _Attribution | None:
+        """'Caddell continued:' alone at the end of the paragraph before a quotation that opens its own."""
+        if q.para == 0 or not self._opens_paragraph(q) or q.para - 1 in self.skip_paras:
+            return None
+        ps, pe = self.paras[q.para - 1]
+        seg = self.masked[ps:pe].rstrip()
+        if not seg.endswith(":"):
+            return None
+        sent = self._sentence_at(ps + len(seg) - 1)
+        cues = [c for c in self._cues_in(sent.start, ps + len(seg)) if _MASK not in c.text]
+        if not cues:
+            return None
+        cue = cues[-1]
+        if not self._only_adverbials(cue.end, ps + len(seg)):
+            return None
+        att = self._attribute_at_cue(cue, _Sentence(sent.start, ps + len(seg), sent.para))
+        if att is None:
+            return None
+        return _Attribution(
+            att.speaker,
+            att.cue,
+            att.cue_start,
+            att.cue_end,
+            (sent.start, ps + len(seg)),
+            (q.spans[0][0], q.spans[-1][1]),
+            min(att.confidence, 0.75),
+            True,
+            att.np_start,
+        )
+
+    def _transcript_speaker(self, q: _RawQuote) -> _Attribution | None:
+        """A transcript line quoted whole: '"PENCE: Well, look …"' is Pence's."""
+        s, e = q.spans[0]
+        m = re.match(r"([A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,2}):\s+\S", self.text[s:e])
+        if m is None or m.group(1).lower().rstrip(".") in _TITLE_WORDS | _NON_NAME_WORDS:
+            return None
+        name = m.group(1)
+        words = [w.capitalize() for w in name.split()]
+        sp = self._canonical(_Speaker(" ".join(words), "person", None, True, s))
+        return _Attribution(sp, ":", s + m.end(1), s + m.end(1) + 1, (s, s), (s, e), 0.7, True, s)
 
     def _opens_paragraph(self, q: _RawQuote) -> bool:
         ps, _pe = self.paras[q.para]
@@ -1758,6 +1849,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|\([^()]{0,60}\)"
+    r"|,\s*(?:\d{1,3}|\(?[RDI]-[A-Z][\w.]{0,10}\)?|[A-Z][a-z]{1,5}\.),"
     r"|(?P<appos>,\s*(?:a|an|the|who|whose|which|his|her|its|their|one|now|then|also|former|himself|herself|"
     r"[a-z][\w\-]*)\b[^,;]{0,120},)"
     r")\s*)$"
