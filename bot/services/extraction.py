@@ -139,6 +139,58 @@ _PRONOUNS: dict[str, SpeakerKind | None] = {
     "it": "organisation",
 }
 
+Gender = Literal["m", "f"]
+_PRONOUN_GENDER: dict[str, Gender] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+# Words in a title or description that tell a person's gender ("Ms.", "spokeswoman", "his wife").
+_MALE_WORDS = _words(
+    """
+    mr mr. sir lord spokesman congressman chairman businessman councilman alderman assemblyman
+    husband father son brother uncle nephew grandfather king prince duke baron actor
+    """
+)
+_FEMALE_WORDS = _words(
+    """
+    mrs mrs. ms ms. miss dame lady spokeswoman congresswoman chairwoman businesswoman councilwoman
+    alderwoman assemblywoman wife mother daughter sister aunt niece grandmother queen princess
+    duchess baroness actress widow
+    """
+)
+# Common given names whose gender is unambiguous in English-language news (a general list, not
+# drawn from any article); anything else is learned from titles in the article itself.
+_MALE_NAMES = _words(
+    """
+ james john robert michael william david richard joseph thomas charles christopher daniel matthew
+ anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
+ jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
+ samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan
+ henry douglas zachary peter kyle ethan walter noah jeremy keith roger gerald
+ harold sean carl arthur lawrence bryan billy joe bruce gabriel albert
+ willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis
+ bill mike tom jim bob dan dave steve tim ted ed fred greg jeff jon ken ben sam rick ron tony
+ nick matt phil ray harry hank howard herbert leon martin mitchell neil norman oscar
+ rudy stanley stuart vernon victor warren bernard bernie barry bradley cory curtis dean derek
+ duncan earl edwin francis glenn gordon grant hugh ian jared jay joel kurt lance lloyd luke
+ marco mario marcus max nathaniel oliver owen preston reid reince rex rodney ross seth shane
+ spencer todd travis trevor wesley chuck newt mitch rand
+ """
+)
+_FEMALE_NAMES = _words(
+    """
+ mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty
+ margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah
+ stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
+ nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather
+ diane ruth julie olivia joyce virginia victoria lauren christina joan evelyn judith megan
+ andrea cheryl hannah jacqueline martha gloria teresa ann sara frances kathryn janice
+ abigail alice judy sophia denise amber doris marilyn danielle beverly isabella
+ theresa diana natalie brittany charlotte marie kayla lori hillary hilary jane kate
+ katie sue liz beth meg ellen claire jill joanne anne annie carly condoleezza nikki sheila
+ valerie wendy yvonne tammy tina vanessa veronica whitney sonia sylvia rosa monica melanie
+ melania kristen kristin jenny irene ivanka huma gwen erin elaine eileen
+ debbie connie colleen carmen caroline britney audrey alison allison adrienne
+ """
+)
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
     "jan": 1,
@@ -363,6 +415,7 @@ class _Speaker:
     named: bool
     pos: int  # offset of the mention in the text
     subject_like: bool = True  # False for a name inside a prepositional phrase ("in Honolulu")
+    gender: Gender | None = None  # from a title on this mention ("Ms.", "spokeswoman")
 
 
 @dataclass(slots=True)
@@ -648,6 +701,7 @@ class _Extractor:
             _strip_possessive(m.group()) for m in re.finditer(r"(?<=[\w,;] )[A-Z][\w'’\-]*", self.masked)
         )
         self._lower_words = frozenset(m.group() for m in re.finditer(r"\b[a-z][a-z]+\b", self.masked))
+        self.gender_evidence: dict[str, Gender] = {}  # name key → gender stated by a title
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
         self._collect_mentions()
@@ -775,6 +829,8 @@ class _Extractor:
     def _register(self, sp: _Speaker) -> None:
         kind = sp.kind or "person"
         key = _norm_key(sp.name)
+        if sp.gender is not None and kind == "person":
+            self.gender_evidence.setdefault(key, sp.gender)
         ent = self.entities.get(key)
         if ent is None:
             self.entities[key] = _Entity(sp.name, kind, sp.title, sp.pos, 1, [sp.pos])
@@ -904,7 +960,8 @@ class _Extractor:
                 real = [t for t in title_toks if t.low.rstrip(".") not in _HONORIFICS]
                 if real:
                     title = text[real[0].start : real[-1].end]
-            return _Speaker(name, "person", title, True, name_toks[0].start)
+            gender = _gender_from_words(t.low for t in title_toks)
+            return _Speaker(name, "person", title, True, name_toks[0].start, gender=gender)
         # a lower-case head: an organisation description ("the Russian defense ministry", "the campaign")
         if last_low in _ORG_HEADS and (det is not None or any(t.is_cap for t in toks_np)):
             if any(t.is_cap for t in toks_np):
@@ -936,8 +993,11 @@ class _Extractor:
 
     # ---------------------------------------------------------------- coreference
 
-    def _canonical(self, sp: _Speaker) -> _Speaker:
-        """Expand a surname / partial name to the fullest form in the article; fill the title."""
+    def _canonical(self, sp: _Speaker, *, gender: Gender | None = None) -> _Speaker:
+        """Expand a surname / partial name to the fullest form in the article; fill the title.
+
+        ``gender`` (from a pronoun) picks between people who share the surname (Bill or Hillary Clinton).
+        """
         if not sp.named:
             return self._resolve_description(sp)
         key = _norm_key(sp.name)
@@ -971,6 +1031,21 @@ class _Extractor:
                 i = bisect.bisect_right(c.positions, sp.pos) - 1
                 if i >= 0 and c.positions[i] >= sp.pos - 400:
                     before.append((c.positions[i], c))
+            own = sp.gender or gender
+            if own is not None:
+                same = [
+                    pc
+                    for pc in before
+                    if self._gender_of(_Speaker(pc[1].name, "person", None, True, 0)) == own
+                ]
+                if same:
+                    before = same
+                elif not before:
+                    alike = [
+                        c for c in full if self._gender_of(_Speaker(c.name, "person", None, True, 0)) == own
+                    ]
+                    if len(alike) == 1:
+                        best = alike[0]
             if before:
                 best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
         title = sp.title or best.title
@@ -1016,17 +1091,42 @@ class _Extractor:
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
         return sp
 
+    def _gender_of(self, sp: _Speaker) -> Gender | None:
+        """He or she: a title on the mention, the given name, or a title elsewhere in the article."""
+        if sp.kind == "organisation" or not sp.named:
+            return None
+        if sp.gender is not None:
+            return sp.gender
+        words = _norm_key(sp.name).split()
+        if len(words) >= 2:
+            if words[0] in _MALE_NAMES:
+                return "m"
+            if words[0] in _FEMALE_NAMES:
+                return "f"
+        return self.gender_evidence.get(" ".join(words))
+
+    def _fits(self, ment: _Speaker, want: SpeakerKind | None, gender: Gender | None) -> bool:
+        if want is not None and ment.kind != want:
+            return False
+        if gender is None:
+            return True
+        own = self._gender_of(ment)
+        if own is None:
+            own = self._gender_of(self._canonical(ment))  # a bare surname is its most recent bearer
+        return own is None or own == gender
+
     def _resolve_pronoun(self, pronoun: str, pos: int) -> _Speaker | None:
         want = _PRONOUNS.get(pronoun.lower())
+        gender = _PRONOUN_GENDER.get(pronoun.lower())
         sent = self._sentence_at(pos)
         # 1. a name earlier in the same sentence (the subject-ish first mention)
         for ment in self._mentions_between(sent.start, pos):
-            if ment.subject_like and (want is None or ment.kind == want):
-                return self._canonical(ment)
+            if ment.subject_like and self._fits(ment, want, gender):
+                return self._canonical(ment, gender=gender)
         # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
         recent_speaker = None
         for p, spk in reversed(self._speakers_so_far):
-            if p < pos and (want is None or spk.kind == want) and spk.named:
+            if p < pos and spk.named and self._fits(spk, want, gender):
                 recent_speaker = (p, spk)
                 break
         subject = None
@@ -1038,8 +1138,15 @@ class _Extractor:
             found = [
                 m
                 for m in self._mentions_between(s.start, s.end)
-                if m.subject_like and (want is None or m.kind == want)
+                if m.subject_like and self._fits(m, want, gender)
             ]
+            same = re.search(rf"\b{re.escape(pronoun)}\b", self.masked[s.start : s.end], re.IGNORECASE)
+            if (
+                gender is not None
+                and same is not None
+                and (not found or s.start + same.start() < found[0].pos)
+            ):
+                continue  # "he" again before any name: the chain goes further back
             if found:
                 subject = (found[0].pos, found[0])
                 break
@@ -1050,7 +1157,7 @@ class _Extractor:
             choice = recent_speaker or subject
         if choice is None:
             return None
-        return self._canonical(choice[1])
+        return self._canonical(choice[1], gender=gender)
 
     # ---------------------------------------------------------------- attribution
 
@@ -1778,6 +1885,16 @@ _CAP_MODIFIERS = _words(
     """
 )
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
+
+
+def _gender_from_words(words: Iterable[str]) -> Gender | None:
+    for w in words:
+        low = _strip_possessive(w.lower())
+        if low in _MALE_WORDS:
+            return "m"
+        if low in _FEMALE_WORDS:
+            return "f"
+    return None
 
 
 def _appositive_title(appositive: str) -> str | None:
