@@ -44,6 +44,8 @@ def _describe(feed: FeedInfo) -> str:
     )
     if feed.consecutive_failures:
         line += f"; {feed.consecutive_failures} failures in a row: {feed.last_error or 'unknown error'}"
+    if feed.status == "disabled":
+        line += f"; turned off after 24 h of failures: fix it, then `onrecord feeds enable {feed.id}`"
     if feed.name:
         line += f"\n    {feed.url}"
     return line

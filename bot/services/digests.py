@@ -417,7 +417,7 @@ def feed_disabled_notice(label: str, url: str, error: str | None) -> DigestDocum
         local_date=None,
         note=(
             f"The feed {label} ({url}) failed for 24 hours in a row, so OnRecord stopped fetching it.{reason} "
-            "Check the address, then remove it and add it again with /feeds."
+            "Check the address, then turn it back on with /feeds enable."
         ),
     )
 
@@ -461,6 +461,7 @@ class DigestService:
         self._index = index
         self._clock = clock
         self.instance_id = instance_id or default_instance_id()
+        self._undelivered_notices: set[int] = set()
 
     # ---- subscriptions ---------------------------------------------------------------------------
 
@@ -824,28 +825,57 @@ class DigestService:
             )
 
     async def deliver_feed_notices(self, poster: Poster) -> int:
-        """Tell each guild's digest channel about feeds disabled after 24 h of failures; returns how many."""
+        """Tell each guild about feeds disabled after 24 h of failures, in its digest channel; returns how many.
+
+        The notice goes to the first running digest's channel (then the others, if that one refuses). With no
+        running digest in the server, or when no channel takes it, the notice stays pending and is delivered
+        once a digest exists or the channel works again; `/feeds list` shows the disabled feed meanwhile.
+        """
         async with self._sessions.begin() as session:
             pending = [
                 (r.guild_id, r.id, r.name or r.url, r.url, r.last_error)
                 for r in await feeds_repo.pending_disable_notices(session)
             ]
-            channels: dict[int, int | None] = {}
+            channels: dict[int, list[int]] = {}
             for guild_id, *_ in pending:
                 if guild_id not in channels:
-                    subs = [s for s in await digests_repo.subscriptions(session, guild_id) if not s.is_paused]
-                    channels[guild_id] = subs[0].channel_id if subs else None
+                    subs = await digests_repo.subscriptions(session, guild_id)
+                    ordered = [s.channel_id for s in subs if not s.is_paused]
+                    channels[guild_id] = list(dict.fromkeys(ordered))
         sent = 0
         for guild_id, feed_id, label, url, error in pending:
+            targets = channels.get(guild_id) or []
+            if not targets:
+                continue  # no digest channel yet: keep the notice pending
             async with self._sessions.begin() as session:
                 if not await feeds_repo.take_disable_notice(session, guild_id, feed_id):
-                    continue
-            channel_id = channels.get(guild_id)
-            if channel_id is None:
-                continue  # no digest channel: the state stays visible in `/feeds list`
-            try:
-                await poster.post(channel_id, feed_disabled_notice(label, url, error))
+                    continue  # another process delivers it
+            if await self._post_notice(poster, guild_id, feed_id, targets, label, url, error):
                 sent += 1
-            except DigestDeliveryError as exc:
-                log.warning("feed notice for guild %d not delivered: %s", guild_id, exc)
+                self._undelivered_notices.discard(feed_id)
+                continue
+            async with self._sessions.begin() as session:
+                await feeds_repo.requeue_disable_notice(session, guild_id, feed_id)
         return sent
+
+    async def _post_notice(
+        self,
+        poster: Poster,
+        guild_id: int,
+        feed_id: int,
+        channel_ids: Sequence[int],
+        label: str,
+        url: str,
+        error: str | None,
+    ) -> bool:
+        document = feed_disabled_notice(label, url, error)
+        for channel_id in channel_ids:
+            try:
+                await poster.post(channel_id, document)
+            except DigestDeliveryError as exc:
+                if feed_id not in self._undelivered_notices:  # warn once per feed, not every tick
+                    log.warning("feed %d notice for guild %d not delivered: %s", feed_id, guild_id, exc)
+                continue
+            return True
+        self._undelivered_notices.add(feed_id)
+        return False

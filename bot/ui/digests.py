@@ -186,6 +186,8 @@ def feed_list(feeds: list[FeedInfo]) -> discord.Embed:
             line += f"\n{f.consecutive_failures} failure{'s' if f.consecutive_failures != 1 else ''} in a row"
             if f.last_error:
                 line += f": {safe(f.last_error, 200)}"
+        if f.status == "disabled":
+            line += f"\nTurned off after 24 h of failures; fix the address, then `/feeds enable feed:{f.id}`."
         lines.append(line)
     description = "\n\n".join(lines)
     embed.description = truncate(description, EMBED_DESCRIPTION_LIMIT)

@@ -165,3 +165,13 @@ async def take_disable_notice(session: AsyncSession, guild_id: int, feed_id: int
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def requeue_disable_notice(session: AsyncSession, guild_id: int, feed_id: int) -> None:
+    """Put an undelivered notice back, unless the feed was turned on again meanwhile."""
+    await session.execute(
+        update(FeedRow)
+        .where(FeedRow.guild_id == guild_id, FeedRow.id == feed_id, FeedRow.status == "disabled")
+        .values(disabled_notice_pending=True)
+        .execution_options(synchronize_session=False)
+    )

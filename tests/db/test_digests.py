@@ -414,6 +414,99 @@ async def test_feed_disabled_notice_goes_to_digest_channel_once(
     assert "Dead Feed" in doc.note
 
 
+async def _dead_feed(services: Services, clock: FrozenClock, guild_id: int = GUILD) -> int:
+    async with services.sessions.begin() as session:
+        row = FeedRow(
+            guild_id=guild_id,
+            url="https://dead.example/rss",
+            name="Dead Feed",
+            status="disabled",
+            consecutive_failures=48,
+            disabled_notice_pending=True,
+            last_error="The site answered with error 503.",
+            interval_min=30,
+            added_by=1,
+            created_at=clock.now,
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+async def _notice_pending(services: Services, feed_id: int) -> bool:
+    async with services.sessions() as session:
+        row = await session.get(FeedRow, feed_id)
+        assert row is not None
+        return row.disabled_notice_pending
+
+
+async def test_feed_disabled_notice_waits_for_a_digest_channel(
+    services: Services, clock: FrozenClock
+) -> None:
+    clock.now = at(2024, 7, 12, 4, 0)
+    feed_id = await _dead_feed(services, clock)
+    poster = RecordingPoster()
+    assert await services.digests.deliver_feed_notices(poster) == 0
+    assert poster.posts == []
+    assert await _notice_pending(services, feed_id)
+    number = await _setup(services)
+    await services.digests.set_paused(GUILD, number, is_paused=True)
+    assert await services.digests.deliver_feed_notices(poster) == 0  # a paused digest does not count
+    assert await _notice_pending(services, feed_id)
+    await services.digests.set_paused(GUILD, number, is_paused=False)
+    assert await services.digests.deliver_feed_notices(poster) == 1
+    [(channel, doc)] = poster.posts
+    assert channel == CHANNEL
+    assert doc.note is not None
+    assert "/feeds enable" in doc.note
+    assert not await _notice_pending(services, feed_id)
+    assert await services.digests.deliver_feed_notices(poster) == 0
+
+
+async def test_feed_disabled_notice_tries_next_digest_channel(services: Services, clock: FrozenClock) -> None:
+    clock.now = at(2024, 7, 12, 4, 0)
+    await _setup(services)
+    await _setup(services, channel_id=CHANNEL + 1)
+    await _dead_feed(services, clock)
+    poster = RecordingPoster(missing=frozenset({CHANNEL}))
+    assert await services.digests.deliver_feed_notices(poster) == 1
+    assert [channel for channel, _ in poster.posts] == [CHANNEL + 1]
+
+
+async def test_feed_disabled_notice_undelivered_stays_pending(services: Services, clock: FrozenClock) -> None:
+    clock.now = at(2024, 7, 12, 4, 0)
+    await _setup(services)
+    feed_id = await _dead_feed(services, clock)
+    broken = RecordingPoster(missing=frozenset({CHANNEL}))
+    assert await services.digests.deliver_feed_notices(broken) == 0
+    assert await _notice_pending(services, feed_id)
+    working = RecordingPoster()
+    assert await services.digests.deliver_feed_notices(working) == 1
+    assert len(working.posts) == 1
+
+
+async def test_feed_disabled_notice_dropped_when_feed_enabled_again(
+    services: Services, clock: FrozenClock
+) -> None:
+    clock.now = at(2024, 7, 12, 4, 0)
+    feed_id = await _dead_feed(services, clock)
+    await services.feeds.enable(GUILD, feed_id)
+    await _setup(services)
+    poster = RecordingPoster()
+    assert await services.digests.deliver_feed_notices(poster) == 0
+    assert poster.posts == []
+
+
+async def test_feed_disabled_notice_stays_in_its_guild(services: Services, clock: FrozenClock) -> None:
+    clock.now = at(2024, 7, 12, 4, 0)
+    await _setup(services)
+    feed_id = await _dead_feed(services, clock, guild_id=OTHER_GUILD)
+    poster = RecordingPoster()
+    assert await services.digests.deliver_feed_notices(poster) == 0
+    assert poster.posts == []
+    assert await _notice_pending(services, feed_id)
+
+
 async def test_two_schedulers_racing_post_each_digest_once(
     db_url: str, services: Services, clock: FrozenClock
 ) -> None:

@@ -108,7 +108,9 @@ def test_cli_feeds_edit_and_enable(
     assert "already enabled" in capsys.readouterr().err
     asyncio.run(_disable_feed(settings.database_url, 1))
     assert main(["feeds", "list", "--guild", "9"]) == 0
-    assert "#1 Daily — disabled" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "#1 Daily — disabled" in out
+    assert "then `onrecord feeds enable 1`" in out
     assert main(["feeds", "enable", "1", "--guild", "9"]) == 0
     assert "enabled #1 Daily — OK" in capsys.readouterr().out
     assert main(["feeds", "enable", "7", "--guild", "9"]) == 1

@@ -261,3 +261,51 @@ async def test_digest_loop_records_missing_channel_and_carries_on(discord_env: D
     assert results[0] == "failed: the channel no longer exists"
     listed = await discord_env.fake.slash("digest list", member=guild.admin)
     assert "failed: the channel no longer exists" in listed.embeds[0]["fields"][0]["value"]
+
+
+async def test_feed_disabled_notice_waits_for_digest_setup_then_loop_posts_it(
+    discord_env: DiscordEnv,
+) -> None:
+    guild = discord_env.world.guilds[0]
+    async with discord_env.services.sessions.begin() as session:
+        session.add(
+            FeedRow(
+                guild_id=guild.id,
+                url="https://dead.example/rss",
+                name="Dead <@123456789012345678> Feed",
+                status="disabled",
+                consecutive_failures=48,
+                disabled_notice_pending=True,
+                last_error="The site answered with error 503.",
+                interval_min=30,
+                added_by=1,
+                created_at=discord_env.clock.now,
+            )
+        )
+    start = _ticks(discord_env)
+    await discord_env.fake.wait_until(
+        lambda: _ticks(discord_env) >= start + 3, timeout_s=5, what="a few ticks without a digest channel"
+    )
+    listed = await discord_env.fake.slash("feeds list", member=guild.admin)
+    description = listed.embeds[0]["description"]
+    assert "— disabled" in description
+    assert "48 failures in a row: The site answered with error 503." in description
+    assert "`/feeds enable feed:1`" in description
+    news = guild.channel("news")
+    assert discord_env.fake.channel_messages(news.id) == []
+    await _setup(discord_env, "news", time="20:00")  # not due today: only the notice is posted
+    await discord_env.fake.wait_until(
+        lambda: len(discord_env.fake.channel_messages(news.id)) >= 1, timeout_s=5, what="the feed notice"
+    )
+    [message] = discord_env.fake.channel_messages(news.id)
+    embed = message["embeds"][0]
+    assert embed["title"] == "A feed was turned off"
+    assert "failed for 24 hours in a row" in embed["description"]
+    assert "<@123456789012345678>" not in embed["description"]
+    assert "/feeds enable" in embed["description"]
+    start = _ticks(discord_env)
+    await discord_env.fake.wait_until(
+        lambda: _ticks(discord_env) >= start + 3, timeout_s=5, what="more ticks"
+    )
+    assert len(discord_env.fake.channel_messages(news.id)) == 1
+    assert discord_env.fake.messages_without_allowed_mentions() == []
