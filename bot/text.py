@@ -25,6 +25,8 @@ def clean(text: str) -> str:
 
 def clean_multiline(text: str) -> str:
     """Like ``clean`` but keeps paragraph breaks (for statement texts and articles)."""
+    if text.isascii() and text.isprintable():  # one plain line: nothing to keep but the words
+        return " ".join(text.split())
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     lines = [_WS.sub(" ", _CONTROL.sub(" ", line)).strip() for line in text.splitlines()]

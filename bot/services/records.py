@@ -205,10 +205,11 @@ class RecordsService:
             speaker_ids: dict[str, int] = {}
             for sid, alias, _canonical in await speakers_repo.all_names(session, guild_id):
                 speaker_ids[name_key(alias)] = sid
+            keys = {name: name_key(name) for name in {r.statement.speaker for r in rows}}
             speaker_names: dict[int, str] = {}
             missing: dict[str, NewStatement] = {}
             for r in rows:
-                key = name_key(r.statement.speaker)
+                key = keys[r.statement.speaker]
                 if key not in speaker_ids and key not in missing:
                     missing[key] = r.statement
             if missing:
@@ -226,7 +227,7 @@ class RecordsService:
                         "guild_id": guild_id,
                         "number": first + i,
                         "text": s.text,
-                        "speaker_id": speaker_ids[name_key(s.speaker)],
+                        "speaker_id": speaker_ids[keys[s.speaker]],
                         "speaker_title": s.speaker_title,
                         "said_on": s.said_on,
                         "kind": s.kind,
@@ -271,7 +272,7 @@ class RecordsService:
                     old_name = speaker_names[row.speaker_id] = sp_row.name if sp_row else ""
                 before = snapshot(row, old_name)
                 row.text, row.text_key = s.text, text_key(s.text)
-                row.speaker_id = speaker_ids[name_key(s.speaker)]
+                row.speaker_id = speaker_ids[keys[s.speaker]]
                 row.speaker_title, row.said_on, row.kind = s.speaker_title, s.said_on, s.kind
                 row.context, row.source_url, row.source_name = s.context, s.source_url, s.source_name
                 row.topics = list(s.topics)

@@ -38,14 +38,14 @@ async def insert_rows(
         return
     columns = list(rows[0])
     sql, processors = _plan(table, columns, dialect)
-    pairs = list(zip(columns, processors, strict=True))
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     if driver is None:  # pragma: no cover - aiosqlite always has one
         raise RuntimeError("no driver connection")
     for start in range(0, len(rows), chunk):
-        params = [
-            tuple(p(row[c]) if p is not None else row[c] for c, p in pairs)
-            for row in rows[start : start + chunk]
-        ]
+        params = [[row[c] for c in columns] for row in rows[start : start + chunk]]
+        for i, process in processed:
+            for values in params:
+                values[i] = process(values[i])
         await driver.executemany(sql, params)
