@@ -286,3 +286,68 @@ def test_extract_pronoun_after_title_description_resolves_to_titled_person() -> 
         'The senator left early. "It went well," she said.'
     )
     assert only(text).speaker == "Ann Bell"
+
+
+# ------------------------------------------------------------------ bylines, lead-ins and gender
+
+
+def test_extract_dash_byline_after_quote_gives_speaker() -> None:
+    found = quotes('"The bridge is unsafe." ― Carla Mendes\n"We need a new one." ― Jorge Palma.')
+    assert [(q.speaker, q.quote) for q in found] == [
+        ("Carla Mendes", "The bridge is unsafe."),
+        ("Jorge Palma", "We need a new one."),
+    ]
+
+
+def test_extract_colon_lead_in_paragraph_attributes_next_quote() -> None:
+    q = only('Harbour engineer Tomas Berg spoke first. Berg continued:\n\n"The pylons are cracked."')
+    assert q.speaker == "Tomas Berg"
+    assert q.kind == "direct"
+
+
+def test_extract_transcript_tag_inside_quote_names_speaker() -> None:
+    text = 'Senator Ada Quill joined the show.\n\n"QUILL: We will fund the repairs this year."'
+    assert only(text).speaker == "Ada Quill"
+
+
+def test_extract_age_appositive_between_name_and_cue() -> None:
+    assert only('"We are tired," Rosa Linde, 25, said.').speaker == "Rosa Linde"
+
+
+def test_extract_unknown_surname_before_speech_verb_is_a_name() -> None:
+    assert only('"We will rebuild the bridge," Okafor said.').speaker == "Okafor"
+
+
+def test_extract_contracted_pronoun_before_cue_resolves() -> None:
+    text = "Mayor Luis Prado toured the site.\n\nHe’s claiming that the repairs are “a big, big problem.”"
+    assert only(text).speaker == "Luis Prado"
+
+
+@pytest.mark.parametrize(
+    ("pronoun", "expected"),
+    [("she", "Maria Delgado"), ("he", "Peter Hall")],
+)
+def test_extract_pronoun_resolves_to_speaker_of_same_gender(pronoun: str, expected: str) -> None:
+    text = (
+        "Maria Delgado met Peter Hall at the bridge on Monday.\n\n"
+        f'"The repairs will take a year," {pronoun} said.'
+    )
+    assert only(text).speaker == expected
+
+
+def test_extract_pronoun_gender_from_title_in_article() -> None:
+    text = (
+        "Council spokeswoman Robin Vale and Alex Dorn inspected the bridge.\n\n"
+        "Dorn left early. Vale stayed.\n\n"
+        '"It will hold," she said.'
+    )
+    assert only(text).speaker == "Robin Vale"
+
+
+def test_extract_pronoun_picks_same_surname_person_by_gender() -> None:
+    text = (
+        "Anna Kessler and her husband, Mark Kessler, opened the bakery in 1990.\n\n"
+        "Kessler spoke to reporters on Tuesday.\n\n"
+        '"We never expected this," he said.'
+    )
+    assert only(text).speaker == "Mark Kessler"
