@@ -297,7 +297,8 @@ _ROLE_NOUNS = _words(
     diplomats envoy ambassador military army navy pentagon court judge justice council board union
     association team staff staffer staffers strategist strategists operative operatives director
     manager chief chiefs host anchor reporter reporters editor editors author authors writer tweet
-    post website ad video transcript readout announcement email note message speech
+    post website ad video transcript readout announcement email note message speech book ruling
+    article study decision opinion indictment story piece editorial column analysis
     """
 )
 _DETERMINERS = _words(
@@ -857,6 +858,11 @@ class _Extractor:
         # "the Washington Post Trump": an organisation head inside the run ends the organisation
         for n in range(len(name) - 2, -1, -1):
             if name[n].low in _ORG_HEADS and n + 1 < len(name):
+                title, name = title + name[: n + 1], name[n + 1 :]
+                break
+        # "NBC's Dante Chinni": a possessive owner inside the run belongs to the title
+        for n in range(len(name) - 2, -1, -1):
+            if _is_possessive(name[n].text) and name[n + 1].is_cap:
                 title, name = title + name[: n + 1], name[n + 1 :]
                 break
         # "Secretary of State" style titles keep "of State"; a name never starts with "of".
