@@ -351,3 +351,9 @@ def test_extract_pronoun_picks_same_surname_person_by_gender() -> None:
         '"We never expected this," he said.'
     )
     assert only(text).speaker == "Mark Kessler"
+
+
+def test_extract_possessive_appositive_between_name_and_cue() -> None:
+    q = only('"We raised a lot," Jeff Moran, Delgado’s campaign manager, said in a statement.')
+    assert q.speaker == "Jeff Moran"
+    assert q.speaker_title == "Delgado’s campaign manager"
