@@ -27,6 +27,7 @@ class Settings:
     semantic_model: str | None = None
     digest_tick_s: float = 60.0
     feed_poll_tick_s: float = 60.0
+    index_sync_s: float = 2.0
 
     def require_token(self) -> str:
         if not self.discord_token:
@@ -76,6 +77,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         feed_max_concurrency=int(_float(env, "FEED_MAX_CONCURRENCY", 8, 1)),
         fetch_allow_hosts=allow,
         semantic_model=env.get("ONRECORD_SEMANTIC_MODEL", "").strip() or None,
+        index_sync_s=_float(env, "INDEX_SYNC_S", 2.0, 0.2),
         digest_tick_s=_float(env, "DIGEST_TICK_S", 60.0, 1.0),
         feed_poll_tick_s=_float(env, "FEED_POLL_TICK_S", 60.0, 1.0),
     )

@@ -10,7 +10,7 @@ from bot.domain import Statement
 from bot.services.matching import IndexedStatement, MatchIndex
 from bot.services.snapshots import statement_from_row
 from db.models import SpeakerRow
-from db.repositories import speakers_repo, statements_repo
+from db.repositories import audit_repo, speakers_repo, statements_repo
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,50 @@ def indexed(s: Statement) -> IndexedStatement:
 
 
 class IndexSync:
+    """Applies this process's changes at once, and follows the audit log for everyone else's.
+
+    Every change to the record (from this bot, another bot process sharing PostgreSQL, or an `onrecord import`)
+    writes an audit entry; ``catch_up`` re-reads the statements and speakers those entries name."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession], index: MatchIndex) -> None:
         self._sessions = sessions
         self.index = index
+        self.last_audit_id = 0
+
+    async def catch_up(self, batch: int = 5000) -> int:
+        """Apply the changes recorded since the last call; returns how many statements were re-read."""
+        total = 0
+        while True:
+            async with self._sessions() as session:
+                changes = await audit_repo.changes_since(session, self.last_audit_id, batch)
+                if not changes:
+                    return total
+                statement_ids: dict[int, set[int]] = {}
+                speaker_ids: set[tuple[int, int]] = set()
+                for _, guild_id, statement_id, speaker_id in changes:
+                    if statement_id is not None:
+                        statement_ids.setdefault(guild_id, set()).add(statement_id)
+                    elif speaker_id is not None:
+                        speaker_ids.add((guild_id, speaker_id))
+                current: list[Statement] = []
+                speakers: dict[int, tuple[SpeakerRow, list[str]] | None] = {}
+                for guild_id, ids in statement_ids.items():
+                    for row in await statements_repo.by_ids(session, guild_id, sorted(ids)):
+                        if row.speaker_id not in speakers:
+                            sp = await speakers_repo.get_any(session, guild_id, row.speaker_id)
+                            speakers[row.speaker_id] = (
+                                None
+                                if sp is None
+                                else (sp, await speakers_repo.aliases(session, guild_id, sp.id))
+                            )
+                        entry = speakers[row.speaker_id]
+                        if entry is not None:
+                            current.append(statement_from_row(row, entry[0], entry[1]))
+            self.apply(current)
+            for guild_id, speaker_id in speaker_ids:
+                await self.refresh_speaker(guild_id, speaker_id)
+            self.last_audit_id = changes[-1][0]
+            total += len(current)
 
     def apply(self, statements: list[Statement]) -> None:
         """Reflect committed changes: published statements are (re)indexed, others dropped."""
@@ -49,6 +90,8 @@ class IndexSync:
         count = 0
         buffer: list[IndexedStatement] = []
         async with self._sessions() as session:
+            if guild_id is None:
+                self.last_audit_id = await audit_repo.last_id(session)
             speakers: dict[int, tuple[SpeakerRow, list[str]]] = {}
             async for row in statements_repo.stream_published(session, guild_id):
                 entry = speakers.get(row.speaker_id)

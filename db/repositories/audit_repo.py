@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntryRow
@@ -46,3 +46,23 @@ async def for_statement(session: AsyncSession, guild_id: int, statement_id: int)
         .order_by(AuditEntryRow.at, AuditEntryRow.id)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def last_id(session: AsyncSession) -> int:
+    """The newest audit entry id of all guilds (0 when there is none)."""
+    return int(await session.scalar(select(func.max(AuditEntryRow.id))) or 0)
+
+
+async def changes_since(
+    session: AsyncSession, after_id: int, limit: int
+) -> list[tuple[int, int, int | None, int | None]]:
+    """(id, guild_id, statement_id, speaker_id) of audit entries newer than ``after_id``, oldest first.
+
+    Every change to the record writes an audit entry, so this is the change feed other processes follow."""
+    stmt = (
+        select(AuditEntryRow.id, AuditEntryRow.guild_id, AuditEntryRow.statement_id, AuditEntryRow.speaker_id)
+        .where(AuditEntryRow.id > after_id)
+        .order_by(AuditEntryRow.id)
+        .limit(limit)
+    )
+    return [(int(a), int(g), s, p) for a, g, s, p in (await session.execute(stmt)).all()]

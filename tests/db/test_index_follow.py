@@ -1,0 +1,53 @@
+"""Two processes on one database: each index follows the other's changes through the audit log."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.container import build_services
+from bot.domain import NewStatement
+from bot.services.records import RecordsService, parse_rows
+from bot.settings import Settings
+from tests.conftest import FrozenClock
+
+G = 77
+
+
+async def test_index_follows_changes_made_by_another_process(
+    settings: Settings, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    a = build_services(settings, engine, clock=clock)
+    b = build_services(settings, engine, clock=clock)
+    await b.index.build()
+    added = await a.statements.add(
+        G, NewStatement(text="We will cut taxes next year.", speaker="Jane Doe", said_on=None), actor_id=1
+    )
+    assert b.index.index.search(G, "cut taxes next year") == []
+    assert await b.index.catch_up() == 1
+    assert [m.number for m in b.index.index.search(G, "cut taxes next year")] == [added.number]
+
+    await a.speakers.add_alias(G, "Jane Doe", "Governor Doe", actor_id=1)
+    await b.index.catch_up()
+    top = b.index.index.search(G, "Governor Doe taxes")
+    assert top
+    assert top[0].number == added.number
+
+    await a.statements.remove(G, added.number, actor_id=1, reason="duplicate")
+    await b.index.catch_up()
+    assert b.index.index.search(G, "cut taxes next year") == []
+    assert await b.index.catch_up() == 0
+
+
+async def test_index_follows_a_command_line_import(
+    settings: Settings, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    bot = build_services(settings, engine, clock=clock)
+    await bot.index.build()
+    rows = "\n".join(
+        json.dumps({"text": f"Budget line {i} is final.", "speaker": "Finance Ministry"}) for i in range(30)
+    )
+    await RecordsService(bot.sessions).import_rows(G, parse_rows(rows, "jsonl"), actor_id=0)
+    assert await bot.index.catch_up(batch=7) == 30
+    assert len(bot.index.index.search(G, "budget line final", limit=50)) == 30
