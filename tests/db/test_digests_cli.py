@@ -15,7 +15,7 @@ from db.engine import make_engine
 from db.models import FeedRow, HeadlineRow
 
 
-async def _seed(url: str) -> None:
+async def _seed(url: str, *, with_subscription: bool = True) -> None:
     engine = make_engine(url)
     try:
         services = build_services(Settings(database_url=url), engine)
@@ -47,7 +47,10 @@ async def _seed(url: str) -> None:
                     first_seen_at=now,
                 )
             )
-        await services.digests.setup(9, channel_id=5, post_time="07:30", timezone="Asia/Tokyo", actor_id=1)
+        if with_subscription:
+            await services.digests.setup(
+                9, channel_id=5, post_time="07:30", timezone="Asia/Tokyo", actor_id=1
+            )
         await services.feeds.close()
     finally:
         await engine.dispose()
@@ -91,3 +94,45 @@ def test_cli_digest_preview_bad_date_is_one_line(cli_env: str, capsys: pytest.Ca
 def test_cli_digest_preview_unknown_subscription(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "preview", "--guild", "77", "--subscription", "3"]) == 1
     assert "No digest #3" in capsys.readouterr().err
+
+
+def test_cli_digest_preview_no_subscription_shows_content_with_defaults(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_seed(cli_env, with_subscription=False))
+    assert main(["digest", "preview", "--guild", "9"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Headlines — ")
+    assert "## Top headlines" in out
+    assert "Council \\*\\*approves\\*\\*" in out
+    assert "@everyone" not in out
+    assert "## New on the record" in out
+    assert "**Jo\\_Ann Smith**" in out
+    assert "-# 08:00 UTC" in out  # the default post time and zone; no digest number
+
+
+def test_cli_digest_preview_matches_discord_embed_text(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.services.digests import SECTION_TITLES, DigestService
+    from bot.ui.digests import blocks
+
+    asyncio.run(_seed(cli_env))
+    assert main(["digest", "preview", "--guild", "9", "--subscription", "1"]) == 0
+    out = capsys.readouterr().out
+
+    async def discord_text() -> list[str]:
+        engine = make_engine(cli_env)
+        try:
+            services = build_services(Settings(database_url=cli_env), engine)
+            assert isinstance(services.digests, DigestService)
+            document = await services.digests.preview(9, 1)
+            await services.feeds.close()
+        finally:
+            await engine.dispose()
+        return [line for b in blocks(document) for line in b.description.splitlines() if line.strip()]
+
+    for line in asyncio.run(discord_text()):
+        if line in {f"**{title}**" for title in SECTION_TITLES.values()}:
+            continue  # section headings: bold in Discord, `##` in Markdown
+        assert line in out

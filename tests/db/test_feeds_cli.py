@@ -111,6 +111,8 @@ def test_cli_feeds_edit_and_enable(
     out = capsys.readouterr().out
     assert "#1 Daily — disabled" in out
     assert "then `onrecord feeds enable 1`" in out
+    assert main(["feeds", "fetch", "--guild", "9"]) == 0
+    assert capsys.readouterr().out == "#1 Daily: disabled; not fetched\n"
     assert main(["feeds", "enable", "1", "--guild", "9"]) == 0
     assert "enabled #1 Daily — OK" in capsys.readouterr().out
     assert main(["feeds", "enable", "7", "--guild", "9"]) == 1

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import random
+import string
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -309,3 +312,175 @@ async def test_feed_disabled_notice_waits_for_digest_setup_then_loop_posts_it(
     )
     assert len(discord_env.fake.channel_messages(news.id)) == 1
     assert discord_env.fake.messages_without_allowed_mentions() == []
+
+
+async def _seed(env: DiscordEnv, guild_id: int, items: list[tuple[str, str]]) -> None:
+    """(title, outlet) pairs, one feed per outlet, published an hour or so before the clock."""
+    now = env.clock.now
+    async with env.services.sessions.begin() as session:
+        feeds: dict[str, FeedRow] = {}
+        for i, (title, outlet) in enumerate(items):
+            if outlet not in feeds:
+                feed = FeedRow(
+                    guild_id=guild_id,
+                    url=f"https://feed{len(feeds)}.example/rss",
+                    name=outlet,
+                    interval_min=30,
+                    added_by=1,
+                    created_at=now,
+                    next_fetch_at=now + timedelta(days=30),  # the poll loop must not go to the internet
+                )
+                session.add(feed)
+                await session.flush()
+                feeds[outlet] = feed
+            session.add(
+                HeadlineRow(
+                    guild_id=guild_id,
+                    feed_id=feeds[outlet].id,
+                    entry_key=f"e{i}",
+                    title=title,
+                    link=f"https://news.example/{i}",
+                    published_at=now - timedelta(minutes=60 + i),
+                    first_seen_at=now,
+                )
+            )
+
+
+def _embed_chars(embed: dict[str, Any]) -> int:
+    fields = embed.get("fields") or []
+    return (
+        len(embed.get("title") or "")
+        + len(embed.get("description") or "")
+        + len((embed.get("footer") or {}).get("text") or "")
+        + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    )
+
+
+async def test_digest_list_after_loop_post_shows_last_result_and_tomorrows_time(
+    discord_env: DiscordEnv,
+) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed_headlines(discord_env, guild.id)
+    await _setup(discord_env, time="17:30")
+    before = await discord_env.fake.slash("digest list", member=guild.admin)
+    today_slot = int(datetime(2024, 7, 12, 15, 30, tzinfo=UTC).timestamp())
+    assert f"next <t:{today_slot}:F>" in before.embeds[0]["fields"][0]["value"]
+    assert "last: not posted yet" in before.embeds[0]["fields"][0]["value"]
+    discord_env.clock.advance(minutes=31)
+    assert await _wait_for_results(discord_env, guild.id) == ["posted 2024-07-12: 1 message"]
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    value = listed.embeds[0]["fields"][0]["value"]
+    tomorrow_slot = int(datetime(2024, 7, 13, 15, 30, tzinfo=UTC).timestamp())
+    assert f"next <t:{tomorrow_slot}:F> (<t:{tomorrow_slot}:R>)" in value
+    assert "last: posted 2024-07-12: 1 message" in value
+
+
+@pytest.mark.parametrize("post_empty", [True, False])
+async def test_digest_loop_empty_day_follows_setting(discord_env: DiscordEnv, post_empty: bool) -> None:
+    guild = discord_env.world.guilds[0]
+    await _setup(discord_env, time="17:30", post_empty=post_empty)
+    news = guild.channel("news")
+    discord_env.clock.advance(minutes=31)
+    [result] = await _wait_for_results(discord_env, guild.id)
+    messages = discord_env.fake.channel_messages(news.id)
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    if post_empty:
+        assert result == "posted 2024-07-12: 1 message"
+        [message] = messages
+        [embed] = message["embeds"]
+        assert embed["title"] == "Headlines — Friday, July 12, 2024"
+        assert embed["description"] == "No new headlines or statements on record since the last digest."
+    else:
+        assert result == "nothing to post"
+        assert messages == []
+        assert "last: nothing to post" in listed.embeds[0]["fields"][0]["value"]
+
+
+async def test_digest_sections_option_limits_what_is_posted(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed_headlines(discord_env, guild.id)
+    await discord_env.services.statements.add(
+        guild.id, NewStatement(text="We will cut taxes.", speaker="Jane Doe", said_on=None), actor_id=1
+    )
+    await _setup(discord_env, sections="statements, related")
+    listed = await discord_env.fake.slash("digest list", member=guild.admin)
+    assert "· statements, related" in listed.embeds[0]["fields"][0]["value"]
+    await discord_env.fake.slash("digest post-now", {"digest": 1}, member=guild.admin)
+    [message] = discord_env.fake.channel_messages(guild.channel("news").id)
+    text = "\n".join(e.get("description", "") for e in message["embeds"])
+    assert "**New on the record**" in text
+    assert "**Jane Doe**" in text
+    assert "Top headlines" not in text
+    assert "Council" not in text
+    bad = await discord_env.fake.slash(
+        "digest setup",
+        {"channel": guild.channel("news"), "time": "08:00", "timezone": "UTC", "sections": "weather"},
+        member=guild.admin,
+    )
+    assert bad.content.startswith("`weather` is not a digest section")
+
+
+async def test_digest_same_story_from_several_outlets_shows_once_with_more_sources(
+    discord_env: DiscordEnv,
+) -> None:
+    guild = discord_env.world.guilds[0]
+    await _seed(
+        discord_env,
+        guild.id,
+        [
+            ("Minister promises to cut taxes for working families next year", "The_Times"),
+            ("Minister promises to cut taxes for working families next year", "Daily *Star*"),
+            ("Minister promises tax cuts for working families next year", "The_Gazette"),
+            ("Minister promises to cut taxes for working families next year!", "Herald"),
+            ("Storm closes harbour <@&987654321098765432> for [two](https://evil.example) days", "Herald"),
+        ],
+    )
+    await _setup(discord_env)
+    await discord_env.fake.slash("digest post-now", {"digest": 1}, member=guild.admin)
+    [message] = discord_env.fake.channel_messages(guild.channel("news").id)
+    lines = message["embeds"][0]["description"].splitlines()
+    stories = [line for line in lines if line.startswith("**")][1:]  # after the section heading
+    assert len(stories) == 2
+    assert stories[0].startswith("**1.** [Minister promises")
+    assert "+2 sources · " in stories[0]
+    assert " — Herald, The\\_Gazette +2 sources · " in stories[0]
+    assert "Storm closes harbour" in stories[1]
+    assert "<@&987654321098765432>" not in stories[1]
+    assert "](https://evil.example)" not in stories[1]
+    assert discord_env.fake.messages_without_allowed_mentions() == []
+
+
+async def test_digest_many_long_headlines_split_within_discord_limits(discord_env: DiscordEnv) -> None:
+    guild = discord_env.world.guilds[0]
+    rng = random.Random(7)
+
+    def word() -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(5, 9)))
+
+    items = [(" ".join(f"*{word()}_" for _ in range(40))[:480], f"Outlet_{i % 5}") for i in range(25)]
+    await _seed(discord_env, guild.id, items)
+    for i in range(30):
+        await discord_env.services.statements.add(
+            guild.id,
+            NewStatement(
+                text=f"Statement {i}: " + "a *long* _marked_ up sentence. " * 25,
+                speaker=f"Speaker {i % 6}",
+                said_on=None,
+            ),
+            actor_id=1,
+        )
+    await _setup(discord_env, max_items=25)
+    result = await discord_env.fake.slash("digest post-now", {"digest": 1}, member=guild.admin)
+    messages = discord_env.fake.channel_messages(guild.channel("news").id)
+    assert len(messages) >= 2
+    assert result.content.endswith(f"({len(messages)} messages).")
+    for message in messages:
+        embeds = message["embeds"]
+        assert 1 <= len(embeds) <= 10
+        assert sum(_embed_chars(e) for e in embeds) <= 6000
+        assert all(len(e.get("description") or "") <= 4096 for e in embeds)
+    text = "\n".join(e.get("description", "") for m in messages for e in m["embeds"])
+    assert text.count("](https://news.example/") == 25
+    assert "**25.** [" in text
+    assert all(f"**Speaker {n}**" in text for n in range(6))
+    assert "Statement 29:" in text
