@@ -514,7 +514,7 @@ class DigestService:
         async with self._sessions.begin() as session:
             subs = [_subscription(r) for r in await digests_repo.subscriptions(session, guild_id)]
             dates = [local_date_of(now, s.timezone) for s in subs]
-            posts = await digests_repo.posts_on(session, dates)
+            posts = await digests_repo.posts_on(session, dates, guild_id=guild_id)
         return [
             SubscriptionView(
                 s, next_post_at(s, now, today_done=(s.id, local_date_of(now, s.timezone)) in posts)

@@ -79,12 +79,17 @@ async def remove_subscription(session: AsyncSession, guild_id: int, number: int)
 
 
 async def posts_on(
-    session: AsyncSession, local_dates: Sequence[date]
+    session: AsyncSession, local_dates: Sequence[date], *, guild_id: int | None = None
 ) -> dict[tuple[int, date], DigestPostRow]:
-    """Post rows for the given local dates, keyed by (subscription id, local date): the scheduler's view."""
+    """Post rows for the given local dates, keyed by (subscription id, local date).
+
+    Every guild when ``guild_id`` is None (the scheduler's view); one guild's otherwise (`/digest list`).
+    """
     if not local_dates:
         return {}
     stmt = select(DigestPostRow).where(DigestPostRow.local_date.in_(sorted(set(local_dates))))
+    if guild_id is not None:
+        stmt = stmt.where(DigestPostRow.guild_id == guild_id)
     return {(r.subscription_id, r.local_date): r for r in (await session.scalars(stmt)).all()}
 
 
