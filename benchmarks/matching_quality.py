@@ -28,6 +28,7 @@ from benchmarks._corpus import Query, Statement, load_queries, load_statements, 
 from bot.services.matching import FusionWeights, MatchIndex, TantivyBackend, analyze, clean_query
 
 GUILD = 1
+CANDIDATES = 30  # as MatchIndex.search: BM25's top 30 (plus the dense top 30 with the semantic extra)
 Search = Callable[[str], Sequence[str]]
 
 
@@ -117,8 +118,7 @@ def build_index(
 ) -> MatchIndex:
     scorer = _SEMANTIC.get("scorer") if semantic else None
     if semantic and scorer is None:
-        scorer = _SEMANTIC["scorer"] = _semantic_scorer()
-        scorer.warm([s.text for s in statements])  # type: ignore[union-attr]
+        scorer = _SEMANTIC["scorer"] = _semantic_scorer()  # its cache makes later builds embed nothing
     index = MatchIndex(weights=weights, semantic=scorer)  # type: ignore[arg-type]
     index.add_many(to_indexed(list(statements), GUILD))
     return index
@@ -140,10 +140,32 @@ def _semantic_scorer() -> object | None:
 
 # ---- fitting the fusion weights (train only) ---------------------------------------------------------
 
-_FEATURES = ("bm25", "query_coverage", "statement_coverage", "token_set", "partial", "speaker", "semantic")
+_FEATURES = (
+    "bm25",
+    "query_coverage",
+    "statement_coverage",
+    "token_set",
+    "partial",
+    "speaker",
+    "semantic",
+    "bm25_query",
+    "bm25_rank",
+    "dense_rank",
+)
+# The lexical model: on ct2020-train the rapidfuzz ratios add nothing to BM25's order (with them the fit ranks
+# a little below BM25); BM25's rank restores its order, while the bounded BM25 and coverages keep the score
+# calibrated for short claims too. With the semantic extra, the cosine and both ranks do most of the work.
+LEXICAL_COLUMNS = ("bm25", "query_coverage", "statement_coverage", "bm25_rank")
+SEMANTIC_COLUMNS = ("bm25_query", "bm25_rank", "semantic", "dense_rank", "query_coverage", "partial")
 
 
-def fit_weights(index: MatchIndex, queries: Sequence[Query], *, use_semantic: bool = False) -> FusionWeights:
+def fit_weights(
+    index: MatchIndex,
+    queries: Sequence[Query],
+    *,
+    use_semantic: bool = False,
+    columns: Sequence[str] | None = None,
+) -> FusionWeights:
     """Fit on train: a listwise softmax model gives the ranking direction, Platt scaling the calibration.
 
     1. For each query, a softmax over its BM25 candidates should put its mass on the relevant statement
@@ -151,11 +173,12 @@ def fit_weights(index: MatchIndex, queries: Sequence[Query], *, use_semantic: bo
     2. A two-parameter logistic of "is relevant" on ``w·x`` over all candidates (Platt scaling) turns the
        ranking score into a probability, without changing the order.
     """
-    columns = [c for c in _FEATURES if c != "speaker" and (use_semantic or c != "semantic")]
+    if columns is None:
+        columns = SEMANTIC_COLUMNS if use_semantic else LEXICAL_COLUMNS
     picks = [_FEATURES.index(c) for c in columns]
     groups: list[tuple[list[list[float]], list[bool]]] = []
     for q in queries:
-        found = index.features_for(GUILD, q.text, 50)
+        found = index.features_for(GUILD, q.text, CANDIDATES)
         groups.append(
             ([[f[i] for i in picks] for _, f in found], [str(sid) in q.relevant for sid, _ in found])
         )
@@ -164,7 +187,8 @@ def fit_weights(index: MatchIndex, queries: Sequence[Query], *, use_semantic: bo
     zs = [[sum(a * b for a, b in zip(w, x, strict=True))] for xs, _ in groups for x in xs]
     ys = [y for _, ys_ in groups for y in ys_]
     bias, scale = _fit_logistic(zs, ys)
-    values = {c: round(scale * wi, 3) for c, wi in zip(columns, w, strict=True)}
+    values = {c: round(scale * wi, 3) for c in _FEATURES if c != "speaker" for wi in [0.0]}
+    values.update({c: round(scale * wi, 3) for c, wi in zip(columns, w, strict=True)})
     return dataclasses.replace(FusionWeights(), bias=round(bias, 3), **values)
 
 

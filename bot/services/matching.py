@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 import tantivy
 from rapidfuzz import fuzz
@@ -37,6 +37,8 @@ __all__ = [
     "DEFAULT_RELATED_THRESHOLD",
     "DEFAULT_STRONG_THRESHOLD",
     "SEMANTIC_WEIGHTS",
+    "DenseSemanticScorer",
+    "DenseStore",
     "FusionWeights",
     "IndexedStatement",
     "LexicalBackend",
@@ -62,6 +64,7 @@ DEFAULT_RELATED_THRESHOLD = 15.0
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_TERMS = 64
 _CANDIDATES = 30  # re-ranked BM25 candidates: 20..50 give the same MAP on ct2020-train
+_DENSE_CANDIDATES = 30  # nearest statements by embedding, added to the BM25 candidates when semantic is on
 _IDF_CACHE_MAX = 200_000
 
 # Lucene's English list plus common function words and claim-framing verbs ("X said ..."). Negations are
@@ -121,14 +124,17 @@ class FusionWeights:
     queries). Fitted on ct2020-train by ``benchmarks/matching_quality.py --fit``: a listwise (softmax over
     each query's candidates) fit for the ranking direction, then Platt scaling for calibration."""
 
-    bias: float = -8.928
-    bm25: float = 17.577  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
-    query_coverage: float = 8.541
-    statement_coverage: float = 0.921
-    token_set: float = 0.275
-    partial: float = 1.922
+    bias: float = -7.743
+    bm25: float = 16.505  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
+    query_coverage: float = 6.027
+    statement_coverage: float = 1.246
+    token_set: float = 0.0
+    partial: float = 0.0
     speaker: float = 2.0  # not learnable from the benchmark (it has no speakers); set by hand
     semantic: float = 0.0
+    bm25_query: float = 0.0  # BM25 over the query's self-score (keeps BM25's order within a query)
+    bm25_rank: float = 1.333  # 1 / (1 + rank) in the BM25 list, 0 outside it
+    dense_rank: float = 0.0  # 1 / (1 + rank) among the nearest embeddings, 0 outside them
 
 
 # Used when a semantic scorer is configured; fitted the same way with the semantic feature included.
@@ -149,6 +155,31 @@ class SemanticScorer(Protocol):
     def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
         """Cosine similarity of the query with each text, in [-1, 1]."""
         ...
+
+
+class DenseStore(Protocol):
+    """Normalised statement embeddings, one matrix per guild (see ``bot/services/semantic.py``)."""
+
+    def put(self, docs: Sequence[tuple[int, int, str]]) -> None:
+        """Add or replace ``(guild_id, statement_id, text)`` rows; embeds in batches, each text once."""
+        ...
+
+    def remove(self, statement_id: int) -> None: ...
+
+    def remove_guild(self, guild_id: int) -> None: ...
+
+    def search(
+        self, guild_id: int, query: str, *, limit: int, also: Collection[int] = ()
+    ) -> tuple[list[int], dict[int, float]]:
+        """The guild's ``limit`` nearest statements (best first) and the cosine of those and of ``also``."""
+        ...
+
+
+@runtime_checkable
+class DenseSemanticScorer(SemanticScorer, Protocol):
+    """A scorer that can also keep a dense index, so candidates come from the whole guild, not only BM25."""
+
+    def dense_store(self) -> DenseStore: ...
 
 
 class LexicalBackend(Protocol):
@@ -173,6 +204,12 @@ class LexicalBackend(Protocol):
         date_to: date | None = None,
     ) -> list[tuple[int, float]]:
         """Return ``(statement_id, bm25)`` pairs, best first."""
+        ...
+
+    def scores_for(
+        self, guild_id: int, terms: Sequence[str], statement_ids: Collection[int]
+    ) -> dict[int, float]:
+        """BM25 of the given statements of the guild (those matching no term are left out)."""
         ...
 
     def doc_freq(self, term: str) -> int: ...
@@ -283,6 +320,28 @@ class TantivyBackend:
         ids_found = searcher.fast_field_values("statement_id", [address for _, address in hits])
         return [(int(sid), float(s)) for (s, _), sid in zip(hits, ids_found, strict=True) if sid is not None]
 
+    def scores_for(
+        self, guild_id: int, terms: Sequence[str], statement_ids: Collection[int]
+    ) -> dict[int, float]:
+        if not terms or not statement_ids:
+            return {}
+        schema = self._schema
+        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self._FIELD, t)) for t in terms]
+        ids = sorted(statement_ids)
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
+                (tantivy.Occur.Must, tantivy.Query.term_query(schema, "guild_id", guild_id)),
+                (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "statement_id", ids)),
+            ]
+        )
+        searcher = self._searcher
+        hits = searcher.search(query, len(ids), count=False).hits
+        if not hits:
+            return {}
+        found = searcher.fast_field_values("statement_id", [address for _, address in hits])
+        return {int(sid): float(s) for (s, _), sid in zip(hits, found, strict=True) if sid is not None}
+
     def doc_freq(self, term: str) -> int:
         df = self._df_cache.get(term)
         if df is None:
@@ -303,6 +362,9 @@ def _body(doc: IndexedStatement) -> str:
 class _Candidate:
     doc: IndexedStatement
     bm25: float
+    bm25_rank: float = 0.0
+    dense_rank: float = 0.0
+    cosine: float | None = None
     text_terms: list[str] = field(default_factory=list)
     features: tuple[float, ...] = ()
     lexical: float = 0.0
@@ -322,8 +384,13 @@ class MatchIndex:
         backend: LexicalBackend | None = None,
         weights: FusionWeights | None = None,
         candidates: int = _CANDIDATES,
+        dense_candidates: int = _DENSE_CANDIDATES,
     ) -> None:
         self._semantic = semantic
+        # A scorer that keeps embeddings also proposes candidates from the whole guild; a plain one re-ranks.
+        self._dense = semantic.dense_store() if isinstance(semantic, DenseSemanticScorer) else None
+        self._dense_candidates = dense_candidates
+        self._dense_pending: dict[int, IndexedStatement] = {}
         self._backend: LexicalBackend = backend if backend is not None else TantivyBackend()
         if weights is None:
             weights = SEMANTIC_WEIGHTS if semantic is not None else FusionWeights()
@@ -358,13 +425,19 @@ class MatchIndex:
             del self._docs[statement_id]
             self._by_guild[guild_id].discard(statement_id)
             self._backend.delete(statement_id)
+            if self._dense is not None:
+                self._dense_pending.pop(statement_id, None)
+                self._dense.remove(statement_id)
             self._dirty = True
 
     def remove_guild(self, guild_id: int) -> None:
         with self._lock:
             for statement_id in self._by_guild.pop(guild_id, set()):
                 self._docs.pop(statement_id, None)
+                self._dense_pending.pop(statement_id, None)
             self._backend.delete_guild(guild_id)
+            if self._dense is not None:
+                self._dense.remove_guild(guild_id)
             self._dirty = True
 
     def commit(self) -> None:
@@ -380,6 +453,10 @@ class MatchIndex:
         self._docs[doc.statement_id] = doc
         self._by_guild.setdefault(doc.guild_id, set()).add(doc.statement_id)
         self._backend.add(doc)
+        if self._dense is not None:
+            if old is not None and old.guild_id != doc.guild_id:
+                self._dense.remove(doc.statement_id)
+            self._dense_pending[doc.statement_id] = doc
         self._dirty = True
 
     def _commit(self) -> None:
@@ -387,6 +464,10 @@ class MatchIndex:
             self._backend.commit()
             self._dirty = False
             self._idf_cache.clear()
+        if self._dense is not None and self._dense_pending:
+            pending = list(self._dense_pending.values())
+            self._dense_pending.clear()
+            self._dense.put([(d.guild_id, d.statement_id, d.text) for d in pending])
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -411,38 +492,80 @@ class MatchIndex:
             return []
         with self._lock:
             self._commit()
-            hits = self._backend.search(
+            candidates = self._candidates_for(
                 guild_id,
+                query,
                 query_terms,
-                limit=max(self._candidates, limit),
+                max(self._candidates, limit),
                 speaker_ids=speaker_ids,
                 date_from=date_from,
                 date_to=date_to,
             )
-            candidates = [
-                _Candidate(doc, bm25)
-                for sid, bm25 in hits
-                if (doc := self._docs.get(sid)) is not None and doc.guild_id == guild_id
-            ]
             if not candidates:
                 return []
             self._score(query, query_terms, candidates)
         candidates.sort(key=_rank_key)
         return [self._result(c, set(query_terms)) for c in candidates[:limit]]
 
+    def _candidates_for(
+        self,
+        guild_id: int,
+        query: str,
+        query_terms: list[str],
+        limit: int,
+        *,
+        speaker_ids: Collection[int] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[_Candidate]:
+        """BM25's top ``limit`` and, with a dense store, the nearest embeddings of the guild (same filters)."""
+        hits = self._backend.search(
+            guild_id, query_terms, limit=limit, speaker_ids=speaker_ids, date_from=date_from, date_to=date_to
+        )
+        ranks = _ranks([bm25 for _, bm25 in hits])
+        candidates = [
+            _Candidate(doc, bm25, bm25_rank=1.0 / (1 + rank))
+            for rank, (sid, bm25) in zip(ranks, hits, strict=True)
+            if (doc := self._docs.get(sid)) is not None and doc.guild_id == guild_id
+        ]
+        if self._dense is None:
+            return candidates
+        by_id = {c.doc.statement_id: c for c in candidates}
+        nearest, cosines = self._dense.search(
+            guild_id, query[:_MAX_QUERY_CHARS], limit=self._dense_candidates, also=by_id.keys()
+        )
+        extra: list[_Candidate] = []
+        for rank, sid in zip(_ranks([round(cosines[sid], 4) for sid in nearest]), nearest, strict=True):
+            c = by_id.get(sid)
+            if c is None:
+                doc = self._docs.get(sid)
+                if doc is None or not _passes(doc, guild_id, speaker_ids, date_from, date_to):
+                    continue
+                c = by_id[sid] = _Candidate(doc, 0.0)
+                extra.append(c)
+            c.dense_rank = 1.0 / (1 + rank)
+        if extra:  # their BM25, which may be above 0 just below BM25's cut
+            bm25 = self._backend.scores_for(guild_id, query_terms, [c.doc.statement_id for c in extra])
+            for c in extra:
+                c.bm25 = bm25.get(c.doc.statement_id, 0.0)
+        candidates.extend(extra)
+        for c in candidates:
+            c.cosine = cosines.get(c.doc.statement_id, 0.0)
+        return candidates
+
     def features_for(self, guild_id: int, query: str, limit: int) -> list[tuple[int, tuple[float, ...]]]:
-        """Candidates with their feature vectors, in BM25 order (for fitting ``FusionWeights``).
+        """The candidates ``search`` would score, with their feature vectors (for fitting ``FusionWeights``).
 
         Features: (bm25 / larger self-score, query coverage, statement coverage, token-set, partial, speaker
-        named, semantic)."""
+        named, semantic, bm25 / query self-score, 1 / (1 + BM25 rank), 1 / (1 + dense rank))."""
         query_terms = _unique(analyze(clean_query(query)))[:_MAX_QUERY_TERMS]
         if not query_terms:
             return []
         with self._lock:
             self._commit()
-            hits = self._backend.search(guild_id, query_terms, limit=limit)
-            candidates = [_Candidate(self._docs[sid], bm25) for sid, bm25 in hits if sid in self._docs]
-            self._score(query, query_terms, candidates)
+            candidates = self._candidates_for(guild_id, query, query_terms, limit)
+            if candidates:
+                self._score(query, query_terms, candidates)
         return [(c.doc.statement_id, c.features) for c in candidates]
 
     def _score(self, query: str, query_terms: list[str], candidates: list[_Candidate]) -> None:
@@ -479,7 +602,19 @@ class MatchIndex:
             bm25 = min(c.bm25 / norm, 2.0) if norm > 0 else 0.0
             # Two decimals: finer differences are model noise (e.g. the same claim with other quote marks).
             sem = round(semantic[i], 2) if semantic is not None else 0.0
-            c.features = (bm25, q_cov, s_cov, token_set, partial, speaker_hit, sem)
+            bm25_query = min(c.bm25 / query_weight, 2.0) if query_weight > 0 else 0.0
+            c.features = (
+                bm25,
+                q_cov,
+                s_cov,
+                token_set,
+                partial,
+                speaker_hit,
+                sem,
+                bm25_query,
+                c.bm25_rank,
+                c.dense_rank,
+            )
             c.logit = (
                 w.bias
                 + w.query_coverage * q_cov
@@ -489,6 +624,9 @@ class MatchIndex:
                 + w.bm25 * bm25
                 + w.speaker * speaker_hit
                 + w.semantic * sem
+                + w.bm25_query * bm25_query
+                + w.bm25_rank * c.bm25_rank
+                + w.dense_rank * c.dense_rank
             )
             c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, c.logit))))
             c.lexical = 100.0 * (q_cov + s_cov) / 2.0
@@ -520,6 +658,8 @@ class MatchIndex:
     def _semantic_scores(self, query: str, candidates: list[_Candidate]) -> list[float] | None:
         if self._semantic is None:
             return None
+        if self._dense is not None:  # cosines came with the dense candidates
+            return [c.cosine if c.cosine is not None else 0.0 for c in candidates]
         return self._semantic.similarities(query, [c.doc.text for c in candidates])
 
     def _result(self, c: _Candidate, query_set: set[str]) -> MatchResult:
@@ -532,6 +672,36 @@ class MatchIndex:
             fuzzy_score=round(c.fuzzy, 2),
             semantic_score=None if c.semantic is None else round(c.semantic, 2),
         )
+
+
+def _ranks(scores: Sequence[float]) -> list[int]:
+    """0-based competition ranks of scores sorted best first: equal scores (the same text) share a rank."""
+    ranks: list[int] = []
+    for i, score in enumerate(scores):
+        ranks.append(ranks[-1] if i and score == scores[i - 1] else i)
+    return ranks
+
+
+def _passes(
+    doc: IndexedStatement,
+    guild_id: int,
+    speaker_ids: Collection[int] | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> bool:
+    """The search filters, applied to a dense candidate the way the lexical backend applies them."""
+    if doc.guild_id != guild_id:
+        return False
+    if speaker_ids is not None and doc.speaker_id not in speaker_ids:
+        return False
+    if date_from is not None or date_to is not None:
+        if doc.said_on is None:
+            return False
+        if (date_from is not None and doc.said_on < date_from) or (
+            date_to is not None and doc.said_on > date_to
+        ):
+            return False
+    return True
 
 
 def _coverage(terms: Sequence[str], other: set[str], idf: dict[str, float]) -> float:

