@@ -137,7 +137,10 @@ _PRONOUNS: dict[str, SpeakerKind | None] = {
     "she": "person",
     "they": None,
     "it": "organisation",
+    "i": None,  # the writer or a quoted narrator: never resolved
+    "we": None,
 }
+_FIRST_PERSON = frozenset(("i", "we"))
 
 Gender = Literal["m", "f"]
 _PRONOUN_GENDER: dict[str, Gender] = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -299,6 +302,19 @@ _ROLE_NOUNS = _words(
     manager chief chiefs host anchor reporter reporters editor editors author authors writer tweet
     post website ad video transcript readout announcement email note message speech book ruling
     article study decision opinion indictment story piece editorial column analysis
+    """
+) | _words(
+    # people described by what they are or do ("the New York businessman", "one questioner")
+    """
+    businessman businesswoman billionaire questioner questioners narrator announcer moderator
+    organizer organizers organiser organisers protester protesters demonstrator demonstrators
+    visitor visitors participant participants attendee attendees viewer viewers reader readers
+    user users fan fans activist activists donor donors delegate delegates worker workers
+    employee employees resident neighbor neighbors neighbour neighbours student students teacher
+    teachers nurse nurses doctor doctors physician veteran veterans volunteer volunteers
+    economist economists professor professors historian historians scientist scientists
+    researcher researchers scholar scholars pollster pollsters consultant consultants commentator
+    commentators columnist columnists blogger bloggers surrogate surrogates spokespeople
     """
 )
 _DETERMINERS = _words(
@@ -741,8 +757,16 @@ class _Extractor:
 
     def _sentences(self) -> list[_Sentence]:
         out: list[_Sentence] = []
+        # a quotation that ends its own sentence ('… "We won." Then she left'): its period is masked
+        quote_ends = []
+        for q in self.quotes:
+            e = q.spans[-1][1]
+            after = re.match(r"[ \t]+(?=[A-Z])", self.masked[q.close_mark : q.close_mark + 3])
+            if q.closed and self.text[e - 1 : e] == "." and after is not None:
+                quote_ends.append(q.close_mark + after.end())
         for p_idx, (ps, pe) in enumerate(self.paras):
             start = ps
+            ends: list[int] = []
             for m in _SENT_END_RE.finditer(self.masked, ps, pe):
                 if m.group().startswith("\n"):
                     continue
@@ -753,9 +777,12 @@ class _Extractor:
                 nxt = self.masked[m.end() : m.end() + 1]
                 if nxt and not (nxt.isupper() or nxt in "\"“'«(" or nxt.isdigit()):
                     continue
-                if m.end() < pe:
-                    out.append(_Sentence(start, m.end(), p_idx))
-                    start = m.end()
+                ends.append(m.end())
+            lo, hi = bisect.bisect_left(quote_ends, ps), bisect.bisect_left(quote_ends, pe)
+            for end in sorted({*ends, *quote_ends[lo:hi]}):
+                if start < end < pe:
+                    out.append(_Sentence(start, end, p_idx))
+                    start = end
             if start < pe:
                 out.append(_Sentence(start, pe, p_idx))
         return out
@@ -1169,6 +1196,8 @@ class _Extractor:
 
     def _speaker_from_np(self, sp: _Speaker) -> _Speaker:
         if sp.name.lower() in _PRONOUNS:
+            if sp.name.lower() in _FIRST_PERSON:
+                return sp
             resolved = self._resolve_pronoun(sp.name, sp.pos)
             return resolved or _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
         return self._canonical(sp)
@@ -1241,8 +1270,10 @@ class _Extractor:
         if sp is None:
             return None
         k0 = k - (1 if det is not None else 0)
-        if sp.kind == "organisation" and k0 >= 2 and toks[k0 - 1].low in ("of", "for", "at", "from", "with"):
-            owner = self._np_backward(start, toks[k0 - 1].start)  # "Mr. Morgan of the Sierra Club"
+        prep = toks[k0 - 1].low if k0 >= 2 else ""
+        if (sp.kind == "organisation" and prep in _OWNER_PREPS) or (sp.named and prep in ("of", "from")):
+            # "Mr. Morgan of the Sierra Club", "Holger Ruiz of Berenberg", "Jo Lee, of Springfield, Va."
+            owner = self._np_backward(start, toks[k0 - 1].start)
             if owner is not None and owner[0].kind == "person" and owner[0].named:
                 return owner[0], owner[1], appositive
         return sp, (det or np_toks[0]).start, appositive
@@ -1297,13 +1328,30 @@ class _Extractor:
             )
         # subject before the cue?
         before = self._np_backward(sent.start, cue.start)
-        if low.endswith("ing") and before is not None:
-            prev_tok = self._tokens_in(sent.start, cue.start)
-            if prev_tok and (prev_tok[-1].text == "," or not before[0].named or before[0].kind is None):
-                subject = self._clause_subject(sent.start, cue.start)
-                if subject is not None:
-                    before = (subject, subject.pos, None)
-        inverted_ok = self._inverted_position(sent, cue)
+        prev_toks = self._tokens_in(sent.start, cue.start)
+        participle = low.endswith("ing") and bool(prev_toks) and prev_toks[-1].text == ","
+        if (
+            low.endswith("ing")
+            and before is not None
+            and prev_toks
+            and (prev_toks[-1].text == "," or not before[0].named or before[0].kind is None)
+        ):
+            subject = self._clause_subject(sent.start, cue.start)
+            if subject is not None:
+                before = (subject, subject.pos, None)
+        if before is None:
+            k = len(prev_toks)
+            while k > 0 and prev_toks[k - 1].low in _ADVERB_SKIP:
+                k -= 1
+            if participle or (k > 0 and prev_toks[k - 1].low in ("and", "but", "then")):
+                # "X defended it, calling …" / "he laughed and said …": the subject of the clause
+                end = prev_toks[k - 1].start if k > 0 else cue.start
+                found = self._clause_subject_np(sent.start, end) or (
+                    self._clause_subject(sent.start, end) if participle else None
+                )
+                if found is not None:
+                    before = (found, found.pos, None)
+        inverted_ok = self._inverted_position(sent, cue) and not participle
         if before is not None and not inverted_ok:
             sp_raw, np_start, appositive = before
             sp = self._speaker_from_np(sp_raw)
@@ -1363,6 +1411,27 @@ class _Extractor:
                     False,
                     np_start,
                 )
+        return None
+
+    def _clause_subject_np(self, start: int, end: int) -> _Speaker | None:
+        """The subject NP of the clause that ends at ``end``: after the nearest comma, or further back.
+
+        The NP must be followed by a lower-case word (its verb or an adverb), as in "he laughed and".
+        """
+        toks = self._tokens_in(start, end)
+        starts = [0] + [n + 1 for n, t in enumerate(toks) if t.text in (",", ";")]
+        for s in reversed(starts):
+            if s >= len(toks) - 1 or _MASK in toks[s].text:
+                continue
+            t = toks[s]
+            if t.low in _PRONOUNS and not toks[s + 1].is_cap and toks[s + 1].text.isalpha():
+                return _Speaker(t.text, _PRONOUNS[t.low], None, False, t.start)
+            np = self._np_forward(toks, s, allow_description=True)
+            if np is None or np[1] >= len(toks):
+                continue
+            nxt = toks[np[1]]
+            if nxt.text.isalpha() and not nxt.is_cap and nxt.low not in _OWNER_PREPS | {"and", "or"}:
+                return np[0]
         return None
 
     def _clause_subject(self, start: int, end: int) -> _Speaker | None:
@@ -1876,6 +1945,7 @@ _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
 )
+_OWNER_PREPS = frozenset(("of", "for", "at", "from", "with"))
 _LOCATION_PREPS = _words(
     "in at on from to near into across outside inside of for with by about against toward towards"
 )

@@ -1,0 +1,79 @@
+"""Unit tests for the extractor's attribution rules, one rule per test, on hand-written sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.services.extraction import ProposedQuote, extract_quotes
+
+FRI = date(2024, 7, 12)
+HEAD = "Minister visits the border town.\n\n"
+
+
+def quotes(text: str) -> list[ProposedQuote]:
+    return [q for q in extract_quotes(HEAD + text, FRI) if q.kind != "paraphrase"]
+
+
+def only(text: str) -> ProposedQuote:
+    found = quotes(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ------------------------------------------------------------------ descriptions and clause subjects
+
+
+def test_extract_human_description_head_is_a_speaker() -> None:
+    q = only('"We need a new port," the Ohio businessman said.')
+    assert q.speaker == "the Ohio businessman"
+    assert q.speaker_named is False
+
+
+def test_extract_coordinated_verb_takes_clause_subject() -> None:
+    text = (
+        "Mayor Luis Prado toured the port.\n\nWhen asked about the budget, he laughed and said, “We’ll see.”"
+    )
+    assert only(text).speaker == "Luis Prado"
+
+
+def test_extract_coordinated_verb_with_description_subject() -> None:
+    q = only("The Ohio businessman outlined his plan and vowed to punish “those who cheat.”")
+    assert q.speaker == "The Ohio businessman"
+    assert q.kind == "partial"
+
+
+def test_extract_participle_object_is_not_the_speaker() -> None:
+    text = "Mayor Luis Prado defended the decision, calling the protester “a troublemaker.”"
+    assert only(text).speaker == "Luis Prado"
+
+
+def test_extract_participle_after_comma_prefers_pronoun_subject() -> None:
+    text = (
+        "Ana Ruiz spoke on Monday.\n\n"
+        "She wrote to Harbour Workers in an email, saying that “the port will stay open.”"
+    )
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_name_of_place_appositive_gives_the_person() -> None:
+    q = only('Robert King, of Dover, Del., said he was "not amused."')
+    assert q.speaker == "Robert King"
+
+
+def test_extract_name_of_firm_gives_the_person() -> None:
+    q = only('Tomas Lind of Berenberg, a private bank, warned that the plan was "a folly."')
+    assert q.speaker == "Tomas Lind"
+
+
+def test_extract_first_person_narrator_is_unnamed() -> None:
+    q = only('When my mother asked, I laughed and said, "I never liked the port."')
+    assert q.speaker is None
+
+
+def test_extract_quote_ending_a_sentence_ends_it() -> None:
+    text = (
+        'Mayor Luis Prado said: "The port will open." Ana Ruiz, the harbour chief, disagreed, '
+        'saying that "nothing is ready."'
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == ["Luis Prado", "Ana Ruiz"]
