@@ -883,7 +883,7 @@ class _Extractor:
         while len(name) > 1 and name[0].low.rstrip(".") in _CAP_MODIFIERS | _TITLE_MODIFIERS:
             title.append(name.pop(0))
         # "the Washington Post Trump": an organisation head inside the run ends the organisation
-        for n in range(len(name) - 2, -1, -1):
+        for n in range(len(name) - 2, 0, -1):
             if name[n].low in _ORG_HEADS and n + 1 < len(name):
                 title, name = title + name[: n + 1], name[n + 1 :]
                 break
@@ -983,9 +983,13 @@ class _Extractor:
                 name = _strip_possessive(name)
                 return _Speaker(name, "organisation", None, True, pos)
             if title_toks and title_toks[-1].low == "of":
-                # "director of CREDO Action": the name is the organisation, not a titled person
-                name = _strip_possessive(text[name_toks[0].start : last.end])
-                return _Speaker(name, "organisation", None, True, name_toks[0].start)
+                # "director of CREDO Action": the name is the organisation, not a titled person;
+                # "Association of Flight Attendants": a capitalised head before "of" belongs to it
+                first = name_toks[0]
+                if len(title_toks) >= 2 and title_toks[-2].is_cap and title_toks[-2].low in _ORG_HEADS:
+                    first = title_toks[-2]
+                name = _strip_possessive(text[first.start : last.end])
+                return _Speaker(name, "organisation", None, True, first.start)
             name = text[name_toks[0].start : name_toks[-1].end]
             name = _strip_possessive(name)
             title: str | None = None
@@ -1245,7 +1249,13 @@ class _Extractor:
                 k -= 1
                 continue
             if (low in _TITLE_MODIFIERS and low not in ("and", "for", "the")) or low in _ROLE_NOUNS:
-                if low == "of" and not (k >= 2 and toks[k - 2].low.rstrip(".") in _TITLE_WORDS):
+                if low == "of" and not (
+                    k >= 2
+                    and (
+                        toks[k - 2].low.rstrip(".") in _TITLE_WORDS
+                        or (toks[k - 2].is_cap and toks[k - 2].low in _ORG_HEADS)
+                    )
+                ):
                     break
                 k -= 1
                 continue
@@ -1298,10 +1308,22 @@ class _Extractor:
                     continue  # a noun ("Trump's tweet", "the call"), not a speech verb
                 if t.is_cap and n > 0 and toks[n - 1].text not in ('"', "“", "''", ".", ":"):
                     continue  # "Fox News Sunday", "Says Who"
+                if self._is_passive(toks, n):
+                    continue  # "Mook was asked …": the subject is the one spoken to
                 out.append(t)
             elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
                 out.append(t)
         return out
+
+    @staticmethod
+    def _is_passive(toks: Sequence[_Token], n: int) -> bool:
+        """A verb of addressing after a form of "be" ("was asked", "were repeatedly told")."""
+        if toks[n].low not in _ADDRESSEE_VERBS:
+            return False
+        k = n - 1
+        while k >= 0 and toks[k].low.endswith("ly") and k >= n - 2:
+            k -= 1
+        return k >= 0 and toks[k].low in _BE_FORMS
 
     def _attribute_at_cue(self, cue: _Token, sent: _Sentence) -> _Attribution | None:
         """Find the speaker of the cue ``cue`` inside ``sent``."""
@@ -1381,6 +1403,10 @@ class _Extractor:
         if inverted_ok:
             # "…," said Sen. Ted Cruz / "…," Cruz said
             np = self._np_forward(toks, 0, allow_description=True) if toks else None
+            if np is not None and not np[0].named and np[1] + 1 < len(toks) and toks[np[1]].text == ",":
+                named = self._np_forward(toks, np[1] + 1, allow_description=False)
+                if named is not None and named[0].named:
+                    np = named  # "said another user, Jo Bayer": the name in apposition
             if np is not None:
                 sp = self._speaker_from_np(np[0])
                 return _Attribution(
@@ -1432,6 +1458,8 @@ class _Extractor:
             nxt = toks[np[1]]
             if nxt.text.isalpha() and not nxt.is_cap and nxt.low not in _OWNER_PREPS | {"and", "or"}:
                 return np[0]
+            if s == 0 and nxt.text == "," and np[0].named:
+                return np[0]  # "Ana Ruiz, the harbour chief, was asked … and said"
         return None
 
     def _clause_subject(self, start: int, end: int) -> _Speaker | None:
@@ -1945,6 +1973,10 @@ _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
 )
+_ADDRESSEE_VERBS = _words(
+    "asked told urged questioned informed instructed ordered advised warned assured reassured"
+)
+_BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))
 _OWNER_PREPS = frozenset(("of", "for", "at", "from", "with"))
 _LOCATION_PREPS = _words(
     "in at on from to near into across outside inside of for with by about against toward towards"

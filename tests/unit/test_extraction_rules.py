@@ -77,3 +77,29 @@ def test_extract_quote_ending_a_sentence_ends_it() -> None:
     )
     found = quotes(text)
     assert [q.speaker for q in found] == ["Luis Prado", "Ana Ruiz"]
+
+
+# ------------------------------------------------------------------ cues and organisation names
+
+
+def test_extract_passive_addressee_is_not_the_speaker() -> None:
+    text = (
+        "Mayor Luis Prado spoke at the port.\n\n"
+        "Ana Ruiz, the harbour chief, was asked about the budget and said she was “not worried.”"
+    )
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_inverted_description_with_name_in_apposition() -> None:
+    assert only('"We are anxious," said another local resident, Jo Bayer.').speaker == "Jo Bayer"
+
+
+def test_extract_capitalised_head_before_of_stays_in_organisation() -> None:
+    q = only('In a statement, the Association of Harbour Pilots called the plan "reckless."')
+    assert q.speaker == "Association of Harbour Pilots"
+    assert q.speaker_kind == "organisation"
+
+
+def test_extract_leading_organisation_word_is_part_of_the_name() -> None:
+    q = only('The Daily Courier called the talks "a farce."')
+    assert q.speaker == "Daily Courier"
