@@ -1083,6 +1083,14 @@ class _Extractor:
                     ]
                     if len(alike) == 1:
                         best = alike[0]
+            spoken = {s.name for _p, s in getattr(self, "_speakers_so_far", [])}
+            if own is None and spoken:
+                # one of them has already been quoted: a bare surname goes on quoting that person
+                quoted = [pc for pc in before if pc[1].name in spoken] or (
+                    [(0, c) for c in full if c.name in spoken] if not before else []
+                )
+                if len(quoted) == 1 or len({pc[1].name for pc in quoted}) == 1:
+                    before = quoted
             if before:
                 best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
         title = sp.title or best.title

@@ -103,3 +103,13 @@ def test_extract_capitalised_head_before_of_stays_in_organisation() -> None:
 def test_extract_leading_organisation_word_is_part_of_the_name() -> None:
     q = only('The Daily Courier called the talks "a farce."')
     assert q.speaker == "Daily Courier"
+
+
+def test_extract_bare_surname_keeps_quoting_the_person_already_quoted() -> None:
+    text = (
+        '"We will fund the port," Senator Paul Ardent said on Monday.\n\n'
+        "Critics recalled a photo of his wife, Nora Ardent, at the harbour.\n\n"
+        '"I will not back down," Ardent said.'
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == ["Paul Ardent", "Paul Ardent"]
