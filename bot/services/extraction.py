@@ -1648,7 +1648,31 @@ class _Extractor:
                 max(pq.close_mark, patt.cue_end), q.open_mark
             ):
                 return patt, "continue" if same_para else "continue-para"
+        follow = self._previous_sentence_speaker(q, sent_first, sent_last)
+        if follow is not None:
+            return follow, "continue"
         return None, ""
+
+    def _previous_sentence_speaker(
+        self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
+    ) -> _Attribution | None:
+        """'Schiff said on Monday. "The other factor is …"': a quotation that is a whole sentence
+        right after an attributed sentence of the same paragraph continues that speaker."""
+        if self.masked[sent_first.start : q.open_mark].strip() or re.search(
+            r"\w", self.masked[q.close_mark : sent_last.end]
+        ):
+            return None
+        i = bisect.bisect_right(self.sent_starts, sent_first.start) - 2
+        if i < 0 or self.sentences[i].para != sent_first.para:
+            return None
+        prev = self.sentences[i]
+        for cue in self._cues_in(prev.start, prev.end):
+            att = self._attribute_at_cue(cue, prev)
+            if att is None or self._is_news_agency(att.speaker):
+                continue
+            if att.speaker.named or att.speaker.kind is not None:
+                return att
+        return None
 
     def _dash_attribution(self, q: _RawQuote, next_quote: int | None) -> _Attribution | None:
         """'"…" ― Carla Sanchez': a bare name after a dash, alone up to the paragraph's end."""

@@ -113,3 +113,17 @@ def test_extract_bare_surname_keeps_quoting_the_person_already_quoted() -> None:
     )
     found = quotes(text)
     assert [q.speaker for q in found] == ["Paul Ardent", "Paul Ardent"]
+
+
+# ------------------------------------------------------------------ quotations without their own cue
+
+
+def test_extract_quote_sentence_after_attributed_sentence_continues_speaker() -> None:
+    text = 'Harbour chief Ana Ruiz said on Monday that talks would resume. "We are close to a deal."'
+    q = only(text)
+    assert q.speaker == "Ana Ruiz"
+    assert q.kind == "direct"
+
+
+def test_extract_quote_sentence_after_unattributed_sentence_is_left_out() -> None:
+    assert quotes('Talks will resume on Monday. "Harbour Days" opens the same week.') == []
