@@ -1663,7 +1663,11 @@ class _Extractor:
         ):
             return None
         i = bisect.bisect_right(self.sent_starts, sent_first.start) - 2
-        if i < 0 or self.sentences[i].para != sent_first.para:
+        if i < 0 or self.sentences[i].para < sent_first.para - 1:
+            return None
+        if self.sentences[i].para != sent_first.para and (
+            not self._opens_paragraph(q) or self.sentences[i].para in self.skip_paras
+        ):
             return None
         prev = self.sentences[i]
         for cue in self._cues_in(prev.start, prev.end):

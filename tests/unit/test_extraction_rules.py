@@ -127,3 +127,8 @@ def test_extract_quote_sentence_after_attributed_sentence_continues_speaker() ->
 
 def test_extract_quote_sentence_after_unattributed_sentence_is_left_out() -> None:
     assert quotes('Talks will resume on Monday. "Harbour Days" opens the same week.') == []
+
+
+def test_extract_quote_paragraph_after_attributed_paragraph_continues_speaker() -> None:
+    text = 'Harbour chief Ana Ruiz said on Monday that talks would resume.\n\n"We are close to a deal."'
+    assert only(text).speaker == "Ana Ruiz"
