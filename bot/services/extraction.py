@@ -95,7 +95,8 @@ _SPEECH_VERBS = _words(
     advised instruct instructed order ordered proclaim question questioned inform informed recommend
     recommended estimate estimated pronounce pronounced blame blames blamed credit credited thank
     thanked apologize apologized apologised welcome welcomed explain adds texted emailed messaged
-    posted wrote tells
+    posted wrote tells brand brands branded characterize characterizes characterized characterise
+    characterised portray portrays portrayed depict depicts depicted
     """
 )
 
@@ -1232,6 +1233,12 @@ class _Extractor:
             if m.group("appos"):
                 appositive = m.group("appos").strip(" ,")
             seg_end = start + m.start()
+            comma = m.group().find(",")
+            if not m.group("appos") and comma >= 0 and not m.group()[:comma].strip():
+                # ", forcefully told": the comma may close an appositive before the adverb
+                kept = _PRE_VERB_SKIP_RE.search(self.masked[start : seg_end + comma + 1])
+                if kept is not None and kept.group("appos"):
+                    seg_end += comma + 1
         toks = self._tokens_in(start, seg_end)
         if len(toks) > 2 and toks[-1].text == "," and toks[-2].is_cap:
             toks = toks[:-1]  # "Apple's chief executive, Tim Cook, called"
@@ -2107,6 +2114,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
     r"are|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
     r"further|additionally|ultimately|finally|openly|not|n't|has\s+long|has\s+repeatedly|has\s+since)"
+    r"|(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|\([^()]{0,60}\)"

@@ -132,3 +132,19 @@ def test_extract_quote_sentence_after_unattributed_sentence_is_left_out() -> Non
 def test_extract_quote_paragraph_after_attributed_paragraph_continues_speaker() -> None:
     text = 'Harbour chief Ana Ruiz said on Monday that talks would resume.\n\n"We are close to a deal."'
     assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_any_ly_adverb_before_cue_is_skipped() -> None:
+    q = only('Tomas Lind cynically dismissed the port as "a relic of the past."')
+    assert q.speaker == "Tomas Lind"
+
+
+def test_extract_adverb_after_appositive_keeps_the_name() -> None:
+    text = 'Ana Ruiz, the chief of the Harbour Board, forcefully told reporters that "nothing is ready."'
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_branded_is_an_attribution_verb() -> None:
+    q = only('The Harbour Board branded the plan an "expensive mistake."')
+    assert q.speaker == "Harbour Board"
+    assert q.kind == "partial"
