@@ -1108,7 +1108,8 @@ class _Extractor:
         low = desc.lower()
         words = low.split()
         head = words[-1] if words else ""
-        definite = words[0] in ("the", "this", "that") if words else False
+        # "the spokesman", and a possessive owner ("Clinton's campaign manager") is as definite
+        definite = bool(words) and (words[0] in ("the", "this", "that") or _is_possessive(words[0]))
         if definite and head in _DOCUMENT_NOUNS:
             for pos, issuer, _when in reversed(self.statement_issuers):
                 if pos < sp.pos:
@@ -1129,10 +1130,12 @@ class _Extractor:
                     and all(m in name_low for m in modifiers if m not in _TITLE_MODIFIERS)
                 ):
                     return self._canonical(_Speaker(ment.name, "organisation", None, True, sp.pos))
+                owner = _strip_possessive(words[0]) if _is_possessive(words[0]) else ""
                 if (
                     ment.kind == "person"
                     and head in _TITLE_WORDS
                     and re.search(rf"\b{re.escape(head)}\b", title_low)
+                    and (not owner or re.search(rf"\b{re.escape(owner)}\b", title_low))
                 ):
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
         return sp

@@ -148,3 +148,21 @@ def test_extract_branded_is_an_attribution_verb() -> None:
     q = only('The Harbour Board branded the plan an "expensive mistake."')
     assert q.speaker == "Harbour Board"
     assert q.kind == "partial"
+
+
+def test_extract_possessive_description_resolves_to_titled_person() -> None:
+    text = (
+        "Delgado campaign manager Jeff Moran spoke on Monday. Critics were unhappy.\n\n"
+        'Delgado\'s campaign manager said the race was "far from over."'
+    )
+    assert only(text).speaker == "Jeff Moran"
+
+
+def test_extract_possessive_description_of_another_owner_stays_a_description() -> None:
+    text = (
+        "Delgado campaign manager Jeff Moran spoke on Monday. Critics were unhappy.\n\n"
+        'Okafor\'s campaign manager said the race was "far from over."'
+    )
+    q = only(text)
+    assert q.speaker == "Okafor’s campaign manager".replace("’", "'")
+    assert q.speaker_named is False
