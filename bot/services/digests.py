@@ -29,7 +29,7 @@ from bot.services.clustering import Story, cluster_headlines, rank_stories
 from bot.services.guild_config import DEFAULT_RELATED, check_timezone
 from bot.services.matching import MatchIndex
 from db.models import DigestSubscriptionRow
-from db.repositories import digests_repo, feeds_repo, guild_config_repo
+from db.repositories import claims_repo, digests_repo, feeds_repo, guild_config_repo
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,8 @@ class DigestInput:
     subscription_number: int | None = None
     post_time: time | None = None
     is_delayed: bool = False
+    claims_checked: int = 0
+    """Claims members checked with /claim since the previous digest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +384,8 @@ def compose(data: DigestInput) -> DigestDocument:
             if len(related) >= MAX_RELATED_HEADLINES:
                 break
     footer_parts = []
+    if data.claims_checked:
+        footer_parts.append(f"{data.claims_checked} claim{'s' if data.claims_checked != 1 else ''} checked")
     if data.subscription_number is not None:
         footer_parts.append(f"Digest #{data.subscription_number}")
     if data.post_time is not None:
@@ -603,6 +607,7 @@ class DigestService:
                     DigestStatement(st.id, st.number, sp.name, st.text, st.said_on, st.source_url)
                     for st, sp in rows
                 ]
+            claims_checked = await claims_repo.count_since(session, sub.guild_id, since)
         stories = top_stories(headlines, sub.max_items)
         related = await self._related(sub, stories, threshold) if "related" in sub.sections else {}
         return compose(
@@ -617,6 +622,7 @@ class DigestService:
                 subscription_number=sub.number or None,
                 post_time=sub.post_time,
                 is_delayed=is_delayed,
+                claims_checked=claims_checked,
             )
         )
 

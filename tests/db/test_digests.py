@@ -533,3 +533,18 @@ async def test_two_schedulers_racing_post_each_digest_once(
         rows = (await session.scalars(select(DigestPostRow))).all()
     assert len(rows) == 5
     assert all(r.status == "posted" for r in rows)
+
+
+async def test_digest_footer_counts_claims_checked_in_this_server_only(
+    services: Services, clock: FrozenClock
+) -> None:
+    await services.statements.add(
+        GUILD, NewStatement(text="We will cut taxes.", speaker="Jane Doe", said_on=None), actor_id=1
+    )
+    number = await _setup(services)
+    for claim in ("taxes will be cut", "jane doe said taxes", "the moon is cheese"):
+        await services.claims.check(GUILD, claim, user_id=9)
+    await services.claims.check(OTHER_GUILD, "taxes in another server", user_id=9)
+    document = await services.digests.preview(GUILD, number)
+    assert document.footer is not None
+    assert document.footer.startswith("3 claims checked")
