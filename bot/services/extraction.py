@@ -460,6 +460,16 @@ class _Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class _Dialogue:
+    """Two people taking turns: an interviewer's attribution and the person answering."""
+
+    interviewer: _Attribution
+    interviewee: _Speaker | None
+    para: int  # the last paragraph of the dialogue so far
+    answer: _Attribution | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     start: int
     end: int
@@ -722,6 +732,7 @@ class _Extractor:
         self.gender_evidence: dict[str, Gender] = {}  # name key → gender stated by a title
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
+        self._pending_addressee: _Speaker | None = None
         self._collect_mentions()
 
     # ---------------------------------------------------------------- layout
@@ -765,6 +776,11 @@ class _Extractor:
             after = re.match(r"[ \t]+(?=[A-Z])", self.masked[q.close_mark : q.close_mark + 3])
             if q.closed and self.text[e - 1 : e] == "." and after is not None:
                 quote_ends.append(q.close_mark + after.end())
+            elif q.closed and self.text[e - 1 : e] in "?!" and after is not None:
+                # '"… a good idea?" He answered, "…"': a capitalised pronoun starts a new sentence
+                pron = re.match(r"[A-Z][a-z]*", self.masked[q.close_mark + after.end() :])
+                if pron is not None and pron.group().lower() in ("he", "she", "they", "we", "it"):
+                    quote_ends.append(q.close_mark + after.end())
         for p_idx, (ps, pe) in enumerate(self.paras):
             start = ps
             ends: list[int] = []
@@ -1516,6 +1532,7 @@ class _Extractor:
         results: list[ProposedQuote] = []
         prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None = None
         colon_speaker: tuple[int, _Attribution] | None = None
+        self._dialogue: _Dialogue | None = None
         for q in self.quotes:
             if q.para in self.skip_paras:
                 continue
@@ -1525,7 +1542,9 @@ class _Extractor:
                 proposal = self._proposal(q, att, how, prev)
                 if proposal is not None:
                     results.append(proposal)
-                    self._speakers_so_far.append((att.cue_start, att.speaker))
+                    if att.speaker.name:
+                        self._speakers_so_far.append((att.cue_start, att.speaker))
+                    self._track_dialogue(q, att)
             prev = (q, att, proposal)
             colon_speaker = self._colon_cue_after(q, att)
         results.extend(self._paraphrases(results))
@@ -1638,6 +1657,10 @@ class _Extractor:
                         ),
                         "before",
                     )
+        # 2b. 'X was asked, "…?"': the words are the asker's, not X's
+        asked = self._passive_question(q, sent_first)
+        if asked is not None:
+            return asked, "before"
         # 3. a cue elsewhere in the sentence (partial quotations)
         sent_atts = self._sentence_attribution(q, sent_first, sent_last)
         if sent_atts is not None:
@@ -1657,11 +1680,107 @@ class _Extractor:
             if (same_para or next_para) and self._no_other_cue_between(
                 max(pq.close_mark, patt.cue_end), q.open_mark
             ):
+                turn = self._dialogue_turn(q, patt) if next_para else None
+                if turn is not None:
+                    return turn, "continue-para"
                 return patt, "continue" if same_para else "continue-para"
         follow = self._previous_sentence_speaker(q, sent_first, sent_last)
         if follow is not None:
             return follow, "continue"
         return None, ""
+
+    def _passive_question(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
+        """'X was asked (by Y), "…?"': the question belongs to the asker (Y, or nobody named)."""
+        head = self.masked[sent.start : q.open_mark]
+        m = _PASSIVE_ASK_RE.search(head)
+        if m is None:
+            return None
+        cue_start, cue_end = sent.start + m.start("cue"), sent.start + m.end("cue")
+        asker = _Speaker("", None, None, False, cue_start)
+        if m.group("by"):
+            toks = self._tokens_in(sent.start + m.start("by"), sent.start + m.end("by"))
+            np = self._np_forward(toks, 0, allow_description=True) if toks else None
+            if np is not None:
+                asker = self._speaker_from_np(np[0])
+        subject = self._np_backward(sent.start, sent.start + m.start())
+        addressee = self._speaker_from_np(subject[0]) if subject is not None else None
+        att = _Attribution(
+            asker,
+            "was asked",
+            cue_start,
+            cue_end,
+            (sent.start, q.open_mark),
+            (q.spans[0][0], q.spans[-1][1]),
+            0.6 if asker.named else 0.5,
+            True,
+            cue_start,
+        )
+        self._pending_addressee = addressee
+        return att
+
+    def _track_dialogue(self, q: _RawQuote, att: _Attribution) -> None:
+        """Remember an interview's two participants while their quotations alternate."""
+        dlg = self._dialogue
+        if dlg is not None and q.para > dlg.para + 1:
+            dlg = None
+        addressee = self._pending_addressee
+        self._pending_addressee = None
+        if self._is_interviewer(att):
+            if not self._is_question(q):
+                self._dialogue = None
+                return
+            if addressee is None:
+                addressee = self._addressee_of(att)
+            if addressee is None and dlg is not None:
+                addressee = dlg.interviewee
+            if addressee is None:
+                for _p, spk in reversed(self._speakers_so_far):
+                    if spk.named and spk.name != att.speaker.name:
+                        addressee = spk
+                        break
+            self._dialogue = _Dialogue(att, addressee, q.last_para) if addressee is not None else None
+            return
+        if dlg is not None and att.speaker.name and att.speaker.name != dlg.interviewer.speaker.name:
+            self._dialogue = _Dialogue(dlg.interviewer, att.speaker, q.last_para, att)
+            return
+        self._dialogue = dlg if dlg is not None and att.speaker.name == dlg.interviewer.speaker.name else None
+
+    def _is_question(self, q: _RawQuote) -> bool:
+        return self.text[q.spans[-1][0] : q.spans[-1][1]].rstrip(" \"'”’»").endswith("?")
+
+    @staticmethod
+    def _is_interviewer(att: _Attribution) -> bool:
+        words = att.speaker.name.lower().split()
+        head = _strip_possessive(words[-1]) if words else ""
+        return att.cue.lower() in _ASK_CUES or (not att.speaker.named and head in _INTERVIEWER_NOUNS)
+
+    def _addressee_of(self, att: _Attribution) -> _Speaker | None:
+        """The person asked: "I asked him", "the reporter asked Ms. Ruiz"."""
+        sent = self._sentence_at(att.cue_start)
+        toks = self._tokens_in(att.cue_end, sent.end)
+        if not toks or _MASK in toks[0].text:
+            return None
+        if toks[0].low in ("him", "her"):
+            return self._resolve_pronoun("he" if toks[0].low == "him" else "she", att.cue_start)
+        np = self._np_forward(toks, 0, allow_description=False)
+        if np is None or not np[0].named or np[0].kind != "person":
+            return None
+        return self._canonical(np[0])
+
+    def _dialogue_turn(self, q: _RawQuote, patt: _Attribution) -> _Attribution | None:
+        """In an interview, a bare quotation paragraph answers a question or asks the next one."""
+        dlg = self._dialogue
+        if dlg is None or dlg.para != q.para - 1 or dlg.interviewee is None:
+            return None
+        question = self._is_question(q)
+        if patt is dlg.interviewer and not question:
+            sp = dlg.interviewee
+            return _Attribution(
+                sp, "answer", q.open_mark, q.open_mark, (q.open_mark, q.open_mark), patt.content, 0.6, False
+            )
+        if patt is not dlg.interviewer and question:
+            return dlg.interviewer
+        return None
 
     def _previous_sentence_speaker(
         self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
@@ -1867,7 +1986,7 @@ class _Extractor:
         return ProposedQuote(
             quote=words,
             kind=kind,
-            speaker=sp.name if (sp.named or sp.name.lower() not in _PRONOUNS) else None,
+            speaker=sp.name if sp.name and (sp.named or sp.name.lower() not in _PRONOUNS) else None,
             speaker_kind=sp.kind,
             speaker_title=sp.title if sp.kind == "person" else None,
             said_on=said_on,
@@ -2023,6 +2142,14 @@ _ADDRESSEE_VERBS = _words(
     "asked told urged questioned informed instructed ordered advised warned assured reassured"
 )
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))
+_ASK_CUES = _words("ask asks asked asking question questions questioned queried pressed")
+_INTERVIEWER_NOUNS = _words(
+    "reporter reporters interviewer interviewers host moderator questioner journalist correspondent"
+)
+_PASSIVE_ASK_RE = re.compile(
+    r"\b(?:was|were|is|are|being|been)\s+(?:[a-z]+ly\s+)?(?P<cue>asked)"
+    r"(?:\s+by\s+(?P<by>(?:[\w.'’\-]+\s+){0,4}?[\w.'’\-]+))?\s*[,:]\s*$"
+)
 _OWNER_PREPS = frozenset(("of", "for", "at", "from", "with"))
 _LOCATION_PREPS = _words(
     "in at on from to near into across outside inside of for with by about against toward towards"

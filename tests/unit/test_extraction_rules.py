@@ -166,3 +166,50 @@ def test_extract_possessive_description_of_another_owner_stays_a_description() -
     q = only(text)
     assert q.speaker == "Okafor’s campaign manager".replace("’", "'")
     assert q.speaker_named is False
+
+
+# ------------------------------------------------------------------ interviews: turn-taking
+
+
+def test_extract_passive_question_belongs_to_the_asker() -> None:
+    text = (
+        "Mayor Luis Prado spoke on the radio.\n\n"
+        "Prado was asked, “Will the port close?” He answered, “Not while I am mayor.”"
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == [None, "Luis Prado"]
+
+
+def test_extract_passive_question_by_a_named_host() -> None:
+    text = "Luis Prado was asked by host Ana Ruiz, “Will the port close?”"
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_interview_answer_after_a_question_goes_to_the_interviewee() -> None:
+    text = (
+        "Mayor Luis Prado met me at the harbour.\n\n"
+        "“Will the port close?” I asked him.\n\n"
+        "“Not while I am mayor. We have the money.”\n\n"
+        "“And next year?”\n\n"
+        "“Next year too.”"
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == [None, "Luis Prado", None, "Luis Prado"]
+
+
+def test_extract_reporter_question_then_bare_answer() -> None:
+    text = (
+        "“The budget is fine,” Mayor Luis Prado said.\n\n"
+        "“What about the harbour?” the reporter asked.\n\n"
+        "“It will stay open.”"
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == ["Luis Prado", "the reporter", "Luis Prado"]
+
+
+def test_extract_continued_paragraph_without_a_question_keeps_its_speaker() -> None:
+    text = (
+        "“The budget is fine,” Mayor Luis Prado said.\n\n“We will spend it on the harbour. Why would we not?”"
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == ["Luis Prado", "Luis Prado"]
