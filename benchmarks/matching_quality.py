@@ -156,7 +156,7 @@ _FEATURES = (
 # a little below BM25); BM25's rank restores its order, while the bounded BM25 and coverages keep the score
 # calibrated for short claims too. With the semantic extra, the cosine and both ranks do most of the work.
 LEXICAL_COLUMNS = ("bm25", "query_coverage", "statement_coverage", "bm25_rank")
-SEMANTIC_COLUMNS = ("bm25_query", "bm25_rank", "semantic", "dense_rank", "query_coverage", "partial")
+SEMANTIC_COLUMNS = ("bm25", "query_coverage", "statement_coverage", "bm25_rank", "semantic", "dense_rank")
 
 
 def fit_weights(

@@ -17,6 +17,7 @@ from bot.services.guild_config import GuildConfigService
 from bot.services.index_sync import IndexSync
 from bot.services.matching import MatchIndex
 from bot.services.proposals import ProposalService
+from bot.services.semantic import load_semantic_scorer
 from bot.services.speakers import SpeakerService
 from bot.services.statements import StatementService
 from bot.settings import Settings
@@ -42,7 +43,7 @@ class Services:
 
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = utc_now) -> Services:
     sessions = make_sessionmaker(engine)
-    index = IndexSync(sessions, MatchIndex())
+    index = IndexSync(sessions, MatchIndex(semantic=load_semantic_scorer(settings.semantic_model)))
     guild_config = GuildConfigService(sessions, clock=clock)
     services = Services(
         settings=settings,

@@ -124,28 +124,30 @@ class FusionWeights:
     queries). Fitted on ct2020-train by ``benchmarks/matching_quality.py --fit``: a listwise (softmax over
     each query's candidates) fit for the ranking direction, then Platt scaling for calibration."""
 
-    bias: float = -7.743
-    bm25: float = 16.505  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
-    query_coverage: float = 6.027
-    statement_coverage: float = 1.246
+    bias: float = -8.281
+    bm25: float = 17.103  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
+    query_coverage: float = 4.733
+    statement_coverage: float = 1.294
     token_set: float = 0.0
     partial: float = 0.0
     speaker: float = 2.0  # not learnable from the benchmark (it has no speakers); set by hand
     semantic: float = 0.0
     bm25_query: float = 0.0  # BM25 over the query's self-score (keeps BM25's order within a query)
-    bm25_rank: float = 1.333  # 1 / (1 + rank) in the BM25 list, 0 outside it
+    bm25_rank: float = 2.737  # 1 / (1 + rank) in the BM25 list, 0 outside it
     dense_rank: float = 0.0  # 1 / (1 + rank) among the nearest embeddings, 0 outside them
 
 
-# Used when a semantic scorer is configured; fitted the same way with the semantic feature included.
+# Used when a semantic scorer is configured; fitted the same way with the cosine and the dense rank.
 SEMANTIC_WEIGHTS = FusionWeights(
-    bias=-10.43,
-    bm25=7.837,
-    query_coverage=7.515,
-    statement_coverage=0.521,
-    token_set=0.731,
-    partial=0.768,
-    semantic=8.937,
+    bias=-11.233,
+    bm25=3.882,
+    query_coverage=5.368,
+    statement_coverage=0.622,
+    token_set=0.0,
+    partial=0.0,
+    semantic=11.809,
+    bm25_rank=2.095,
+    dense_rank=0.316,
 )
 
 
@@ -522,12 +524,16 @@ class MatchIndex:
         hits = self._backend.search(
             guild_id, query_terms, limit=limit, speaker_ids=speaker_ids, date_from=date_from, date_to=date_to
         )
-        ranks = _ranks([bm25 for _, bm25 in hits])
         candidates = [
-            _Candidate(doc, bm25, bm25_rank=1.0 / (1 + rank))
-            for rank, (sid, bm25) in zip(ranks, hits, strict=True)
+            _Candidate(doc, bm25)
+            for sid, bm25 in hits
             if (doc := self._docs.get(sid)) is not None and doc.guild_id == guild_id
         ]
+        # Equal BM25 is the same evidence (often the same claim recorded twice): rank those as search breaks
+        # ties, the more recent statement first, then the one recorded first.
+        candidates.sort(key=lambda c: (-c.bm25, *_recency_key(c.doc)))
+        for rank, c in enumerate(candidates):
+            c.bm25_rank = 1.0 / (1 + rank)
         if self._dense is None:
             return candidates
         by_id = {c.doc.statement_id: c for c in candidates}
@@ -535,15 +541,15 @@ class MatchIndex:
             guild_id, query[:_MAX_QUERY_CHARS], limit=self._dense_candidates, also=by_id.keys()
         )
         extra: list[_Candidate] = []
-        for rank, sid in zip(_ranks([round(cosines[sid], 4) for sid in nearest]), nearest, strict=True):
-            c = by_id.get(sid)
-            if c is None:
+        for rank, sid in enumerate(nearest):
+            found = by_id.get(sid)
+            if found is None:
                 doc = self._docs.get(sid)
                 if doc is None or not _passes(doc, guild_id, speaker_ids, date_from, date_to):
                     continue
-                c = by_id[sid] = _Candidate(doc, 0.0)
-                extra.append(c)
-            c.dense_rank = 1.0 / (1 + rank)
+                found = by_id[sid] = _Candidate(doc, 0.0)
+                extra.append(found)
+            found.dense_rank = 1.0 / (1 + rank)
         if extra:  # their BM25, which may be above 0 just below BM25's cut
             bm25 = self._backend.scores_for(guild_id, query_terms, [c.doc.statement_id for c in extra])
             for c in extra:
@@ -674,14 +680,6 @@ class MatchIndex:
         )
 
 
-def _ranks(scores: Sequence[float]) -> list[int]:
-    """0-based competition ranks of scores sorted best first: equal scores (the same text) share a rank."""
-    ranks: list[int] = []
-    for i, score in enumerate(scores):
-        ranks.append(ranks[-1] if i and score == scores[i - 1] else i)
-    return ranks
-
-
 def _passes(
     doc: IndexedStatement,
     guild_id: int,
@@ -726,11 +724,15 @@ def _names_speaker(query_terms: set[str], names: Sequence[str]) -> bool:
     return False
 
 
+def _recency_key(doc: IndexedStatement) -> tuple[int, int]:
+    said = doc.said_on.toordinal() if doc.said_on is not None else 0
+    return (-said, doc.statement_id)
+
+
 def _rank_key(c: _Candidate) -> tuple[float, int, int]:
     # Rank on the logit (the rounded 0..100 score saturates near 0 and 100); equal logits mean the same
     # evidence, so the more recent statement wins, then the one recorded first (the original of a re-post).
-    said = c.doc.said_on.toordinal() if c.doc.said_on is not None else 0
-    return (-round(c.logit, 6), -said, c.doc.statement_id)
+    return (-round(c.logit, 6), *_recency_key(c.doc))
 
 
 def highlight_spans(text: str, query_terms: Collection[str]) -> tuple[tuple[int, int], ...]:

@@ -105,3 +105,65 @@ def test_real_model_similarity_orders_meaning(real_scorer: object) -> None:
         "the arena opens before summer", [s.text for s in STATEMENTS]
     )
     assert sims[2] == max(sims)
+
+
+class FakeEmbedder:
+    """Dense embeddings from a tiny synonym table: words of one group share an axis (needs numpy)."""
+
+    GROUPS = (("car", "automobile", "vehicle"), ("tax", "taxes", "levy"), ("stadium", "arena"), ("summer",))
+
+    def __init__(self) -> None:
+        self.np = pytest.importorskip("numpy")
+        self.embedded: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> object:
+        self.embedded.extend(texts)
+        rows = []
+        for text in texts:
+            words = text.lower().replace(".", " ").split()
+            row = [float(sum(w in group for w in words)) + 1e-3 for group in self.GROUPS]
+            rows.append(row)
+        matrix = self.np.asarray(rows, dtype=self.np.float32)
+        return matrix / self.np.linalg.norm(matrix, axis=1, keepdims=True)
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        vectors = self.embed([query, *texts])
+        return [float(vectors[0] @ v) for v in vectors[1:]]
+
+    def dense_store(self) -> object:
+        from bot.services.semantic import NumpyDenseStore
+
+        return NumpyDenseStore(self)
+
+
+def test_search_dense_candidate_without_shared_words_is_found() -> None:
+    index = MatchIndex(semantic=FakeEmbedder())  # type: ignore[arg-type]
+    index.add_many([*STATEMENTS, _st(4, "Every automobile will pay a new levy.")])
+    results = index.search(GUILD, "car tax", limit=4)
+    assert 4 in [m.statement_id for m in results]
+    assert next(m for m in results if m.statement_id == 4).semantic_score is not None
+
+
+def test_upsert_embeds_each_text_once_and_remove_hides_it() -> None:
+    embedder = FakeEmbedder()
+    index = MatchIndex(semantic=embedder)  # type: ignore[arg-type]
+    index.add_many(STATEMENTS)
+    index.upsert(_st(4, "The arena opens in summer."))
+    index.upsert(_st(4, "The arena opens in summer."))
+    assert index.search(GUILD, "stadium", limit=1)[0].statement_id in {3, 4}
+    assert embedder.embedded.count("The arena opens in summer.") == 1
+    index.remove(GUILD, 4)
+    assert 4 not in [m.statement_id for m in index.search(GUILD, "arena summer stadium", limit=5)]
+
+
+def test_search_dense_candidates_respect_guild_and_speaker_filters() -> None:
+    index = MatchIndex(semantic=FakeEmbedder())  # type: ignore[arg-type]
+    other = IndexedStatement(
+        statement_id=9,
+        guild_id=GUILD + 1,
+        number=9,
+        text="Every automobile will pay a new levy.",
+    )
+    index.add_many([*STATEMENTS, other])
+    assert 9 not in [m.statement_id for m in index.search(GUILD, "car tax", limit=5)]
+    assert index.search(GUILD, "car tax", limit=5, speaker_ids={42}) == []
