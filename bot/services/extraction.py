@@ -316,6 +316,7 @@ _ROLE_NOUNS = _words(
     economist economists professor professors historian historians scientist scientists
     researcher researchers scholar scholars pollster pollsters consultant consultants commentator
     commentators columnist columnists blogger bloggers surrogate surrogates spokespeople
+    family families relatives parents crowd crowds audience audiences
     """
 )
 _DETERMINERS = _words(
@@ -897,7 +898,11 @@ class _Extractor:
         name = list(toks[k:])
         title = list(toks[:k])
         # "Republican Donald Trump", "Russian President": party and nationality words are title words
-        while len(name) > 1 and name[0].low.rstrip(".") in _CAP_MODIFIERS | _TITLE_MODIFIERS:
+        while (
+            len(name) > 1
+            and name[0].low.rstrip(".") in _CAP_MODIFIERS | _TITLE_MODIFIERS
+            and not (name[0].low in ("north", "south") and len(name) == 2)  # "South Korea"
+        ):
             title.append(name.pop(0))
         # "the Washington Post Trump": an organisation head inside the run ends the organisation
         for n in range(len(name) - 2, 0, -1):
@@ -957,6 +962,16 @@ class _Extractor:
                 continue
             if low in _ROLE_NOUNS:
                 j += 1
+                continue
+            if (
+                allow_description
+                and det is not None
+                and j == start_j
+                and t.text.isalpha()
+                and j + 1 < len(toks)
+                and toks[j + 1].low in _ROLE_NOUNS
+            ):
+                j += 1  # "several environmental groups": one adjective before a role noun
                 continue
             break
         toks_np = list(toks[start_j:j])
@@ -1313,6 +1328,14 @@ class _Extractor:
         sp = self._make_speaker(np_toks, det, allow_description=True)
         if sp is None:
             return None
+        if not sp.named and sp.kind is None:
+            # "Many of the visitors", "Only 52 percent of registered voters": the whole group phrase
+            np_at = (det or np_toks[0]).start
+            grp = _GROUP_OF_RE.search(self.masked[max(start, np_at - 80) : np_at])
+            if grp is not None:
+                g_start = np_at - (len(grp.group()))
+                desc = self.text[g_start : np_toks[-1].end]
+                return _Speaker(desc, None, None, False, g_start), g_start, appositive
         k0 = k - (1 if det is not None else 0)
         prep = toks[k0 - 1].low if k0 >= 2 else ""
         if (sp.kind == "organisation" and prep in _OWNER_PREPS) or (sp.named and prep in ("of", "from")):
@@ -1393,6 +1416,11 @@ class _Extractor:
             and (prev_toks[-1].text == "," or not before[0].named or before[0].kind is None)
         ):
             subject = self._clause_subject(sent.start, cue.start)
+            first_np = self._clause_subject_np(sent.start, prev_toks[-1].start) if participle else None
+            if first_np is not None and not first_np.named and first_np.kind is None:
+                # "In August, several environmental groups granted Mr. Clarke …, saying"
+                if subject is None or first_np.pos < subject.pos:
+                    subject = first_np
             if subject is not None:
                 before = (subject, subject.pos, None)
         if before is None:
@@ -2142,6 +2170,13 @@ _ADDRESSEE_VERBS = _words(
     "asked told urged questioned informed instructed ordered advised warned assured reassured"
 )
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))
+_GROUP_OF_RE = re.compile(
+    r"(?:\b(?:[Oo]nly|[Nn]early|[Aa]bout|[Aa]lmost|[Jj]ust|[Ss]mall|[Ll]arge|[Aa]|[Tt]he|\d[\d.,]*)\s+){0,2}"
+    r"\b(?:[Mm]any|[Ss]ome|[Mm]ost|[Ff]ew|[Ss]everal|[Aa]ll|[Hh]alf|[Dd]ozens|[Hh]undreds|[Tt]housands|"
+    r"[Mm]illions|[Mm]ajority|[Mm]inority|[Nn]umber|[Gg]roups?|[Pp]ercent|[Mm]embers|[Cc]ritics|"
+    r"[Ss]upporters|[Oo]pponents|[Ee]ach|[Bb]oth|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]core)"
+    r"\s+of\s+(?:the\s+|these\s+|those\s+|their\s+)?(?:[a-z][a-z\-]+\s+){0,2}$"
+)
 _ASK_CUES = _words("ask asks asked asking question questions questioned queried pressed")
 _INTERVIEWER_NOUNS = _words(
     "reporter reporters interviewer interviewers host moderator questioner journalist correspondent"
@@ -2244,7 +2279,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
     r"are|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
     r"further|additionally|ultimately|finally|openly|not|n't|has\s+long|has\s+repeatedly|has\s+since)"
-    r"|(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
+    r"|\b(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|\([^()]{0,60}\)"

@@ -213,3 +213,34 @@ def test_extract_continued_paragraph_without_a_question_keeps_its_speaker() -> N
     )
     found = quotes(text)
     assert [q.speaker for q in found] == ["Luis Prado", "Luis Prado"]
+
+
+# ------------------------------------------------------------------ group and collective speakers
+
+
+def test_extract_quantified_group_keeps_the_whole_phrase() -> None:
+    q = only('Only 52 percent of registered voters agreed that the port was "well run."')
+    assert q.speaker == "Only 52 percent of registered voters"
+    assert q.speaker_named is False
+
+
+def test_extract_many_of_the_group_is_the_speaker() -> None:
+    q = only('Many of the visitors said the museum was "a revelation."')
+    assert q.speaker == "Many of the visitors"
+
+
+def test_extract_family_is_a_collective_speaker() -> None:
+    assert only('"We want the video released," the family said.').speaker == "the family"
+
+
+def test_extract_adjective_description_before_participle_is_the_subject() -> None:
+    text = (
+        "In August, several environmental groups granted Mayor Luis Prado an extension, "
+        'saying his "money was less than expected."'
+    )
+    assert only(text).speaker == "several environmental groups"
+
+
+def test_extract_compass_word_stays_in_a_country_name() -> None:
+    text = 'North Korea fired a missile.\n\nSouth Korea accused the North of "fanatic recklessness."'
+    assert only(text).speaker == "South Korea"
