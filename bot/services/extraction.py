@@ -1417,10 +1417,13 @@ class _Extractor:
         ):
             subject = self._clause_subject(sent.start, cue.start)
             first_np = self._clause_subject_np(sent.start, prev_toks[-1].start) if participle else None
-            if first_np is not None and not first_np.named and first_np.kind is None:
-                # "In August, several environmental groups granted Mr. Clarke …, saying"
-                if subject is None or first_np.pos < subject.pos:
-                    subject = first_np
+            if (
+                first_np is not None
+                and not first_np.named
+                and first_np.kind is None
+                and (subject is None or first_np.pos < subject.pos)
+            ):
+                subject = first_np  # "In August, several environmental groups granted Mr. Clarke …, saying"
             if subject is not None:
                 before = (subject, subject.pos, None)
         if before is None:
