@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
@@ -435,6 +435,7 @@ class _Speaker:
     pos: int  # offset of the mention in the text
     subject_like: bool = True  # False for a name inside a prepositional phrase ("in Honolulu")
     gender: Gender | None = None  # from a title on this mention ("Ms.", "spokeswoman")
+    via_pronoun: bool = False  # resolved from "he", "she", "they" (a weaker attribution)
 
 
 @dataclass(slots=True)
@@ -1246,7 +1247,9 @@ class _Extractor:
             if sp.name.lower() in _FIRST_PERSON:
                 return sp
             resolved = self._resolve_pronoun(sp.name, sp.pos)
-            return resolved or _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
+            if resolved is not None:
+                return replace(resolved, via_pronoun=True)
+            return _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
         return self._canonical(sp)
 
     def _np_backward(self, start: int, end: int) -> tuple[_Speaker, int, str | None] | None:
@@ -2012,6 +2015,10 @@ class _Extractor:
             conf = min(conf, 0.7 if how != "continue-para" else 0.6)
         if not sp.named:
             conf -= 0.1
+        if sp.via_pronoun:
+            conf -= 0.2  # the pronoun's antecedent is a guess: about one in three is wrong
+        if sp.kind == "organisation":
+            conf -= 0.05
         if not q.closed:
             conf -= 0.1
         return ProposedQuote(

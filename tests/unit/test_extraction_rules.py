@@ -244,3 +244,21 @@ def test_extract_adjective_description_before_participle_is_the_subject() -> Non
 def test_extract_compass_word_stays_in_a_country_name() -> None:
     text = 'North Korea fired a missile.\n\nSouth Korea accused the North of "fanatic recklessness."'
     assert only(text).speaker == "South Korea"
+
+
+# ------------------------------------------------------------------ confidence ranks weak proposals lower
+
+
+def test_extract_confidence_ranks_explicit_above_implicit_attribution() -> None:
+    text = (
+        "“The port will open,” Mayor Luis Prado said.\n\n"
+        "“We have the money,” he said.\n\n"
+        "“Nobody can stop it now.”\n\n"
+        "“It is a fine plan,” a spokeswoman said."
+    )
+    named, pronoun, continued, described = quotes(text)
+    assert named.speaker == pronoun.speaker == continued.speaker == "Luis Prado"
+    assert named.confidence > pronoun.confidence
+    assert named.confidence > continued.confidence
+    assert named.confidence > described.confidence
+    assert pronoun.confidence <= 0.75
