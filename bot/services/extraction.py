@@ -1786,7 +1786,8 @@ class _Extractor:
     def _is_interviewer(att: _Attribution) -> bool:
         words = att.speaker.name.lower().split()
         head = _strip_possessive(words[-1]) if words else ""
-        return att.cue.lower() in _ASK_CUES or (not att.speaker.named and head in _INTERVIEWER_NOUNS)
+        cue = att.cue.lower().split()
+        return (bool(cue) and cue[-1] in _ASK_CUES) or (not att.speaker.named and head in _INTERVIEWER_NOUNS)
 
     def _addressee_of(self, att: _Attribution) -> _Speaker | None:
         """The person asked: "I asked him", "the reporter asked Ms. Ruiz"."""

@@ -262,3 +262,27 @@ def test_extract_confidence_ranks_explicit_above_implicit_attribution() -> None:
     assert named.confidence > continued.confidence
     assert named.confidence > described.confidence
     assert pronoun.confidence <= 0.75
+
+
+def test_extract_passive_question_opens_a_dialogue() -> None:
+    text = "Mayor Luis Prado was asked, “Will the port close?”\n\n“Not at all.”"
+    assert [q.speaker for q in quotes(text)] == [None, "Luis Prado"]
+
+
+# ------------------------------------------------------------------ precision guards for the new rules
+
+
+def test_extract_group_speaker_does_not_take_a_book_title() -> None:
+    assert quotes('Many of the visitors said they had read the book "The Long Road Home."') == []
+
+
+def test_extract_passive_ask_does_not_take_a_scare_quote() -> None:
+    assert quotes('Prado was asked about "Project Fear" and said nothing.') == []
+
+
+def test_extract_nickname_in_apposition_is_not_a_quote() -> None:
+    assert quotes('Ana Ruiz, known as "The Iron Lady," said the port would open.') == []
+
+
+def test_extract_so_called_phrase_after_a_group_cue_is_not_a_quote() -> None:
+    assert quotes('Most of the senators said the so-called "nuclear option" was dead.') == []
