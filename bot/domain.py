@@ -128,8 +128,8 @@ class GuildConfig:
     guild_id: int
     timezone: str = "UTC"
     moderator_role_id: int | None = None
-    match_strong: float = 50.0
-    match_related: float = 15.0
+    match_strong: float = 80.0
+    match_related: float = 50.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.client import OnRecordBot
-from bot.services.guild_config import timezone_choices
+from bot.services.guild_config import DEFAULT_RELATED, DEFAULT_STRONG, timezone_choices
 from bot.ui import embeds
 from cogs._common import guild_of, reply
 
@@ -64,8 +64,8 @@ class Admin(commands.GroupCog, group_name="onrecord", group_description="About O
 
     @settings.command(name="thresholds", description="Set the claim-check score thresholds (0–100)")
     @app_commands.describe(
-        strong="Score from which a match is shown as “On record” (default 50)",
-        related="Score from which a match is shown as related (default 15)",
+        strong=f"Score from which a match is shown as “On record” (default {DEFAULT_STRONG:g})",
+        related=f"Score from which a match is shown as related (default {DEFAULT_RELATED:g})",
     )
     @app_commands.guild_only()
     @app_commands.checks.has_permissions(manage_guild=True)
