@@ -849,7 +849,8 @@ class _Extractor:
                 if speaker.named:
                     self._register(speaker)
                     prev_low = toks[i - 1].low if i > 0 else ""
-                    if prev_low in _LOCATION_PREPS and not _is_possessive(toks[j - 1].text):
+                    source = prev_low == "to" and i > 1 and toks[i - 2].low == "according"
+                    if prev_low in _LOCATION_PREPS and not source and not _is_possessive(toks[j - 1].text):
                         speaker = _Speaker(
                             speaker.name, speaker.kind, speaker.title, True, speaker.pos, subject_like=False
                         )

@@ -286,3 +286,12 @@ def test_extract_nickname_in_apposition_is_not_a_quote() -> None:
 
 def test_extract_so_called_phrase_after_a_group_cue_is_not_a_quote() -> None:
     assert quotes('Most of the senators said the so-called "nuclear option" was dead.') == []
+
+
+def test_extract_according_to_source_is_a_pronoun_antecedent() -> None:
+    text = (
+        "According to Mayor Luis Prado, the council shuffled its staff because many disagreed with "
+        "Ana Ruiz's policies.\n\n"
+        "“We are on our fourth treasurer,” he said."
+    )
+    assert only(text).speaker == "Luis Prado"
