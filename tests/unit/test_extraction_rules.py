@@ -291,7 +291,7 @@ def test_extract_so_called_phrase_after_a_group_cue_is_not_a_quote() -> None:
 def test_extract_according_to_source_is_a_pronoun_antecedent() -> None:
     text = (
         "According to Mayor Luis Prado, the council shuffled its staff because many disagreed with "
-        "Ana Ruiz's policies.\n\n"
+        "Carl Jensen's policies.\n\n"
         "“We are on our fourth treasurer,” he said."
     )
     assert only(text).speaker == "Luis Prado"
