@@ -20,8 +20,8 @@ async def by_external_ids(
     session: AsyncSession, guild_id: int, external_ids: Sequence[str]
 ) -> dict[str, StatementRow]:
     out: dict[str, StatementRow] = {}
-    for start in range(0, len(external_ids), 500):
-        chunk = external_ids[start : start + 500]
+    for start in range(0, len(external_ids), 5000):  # well under both engines' bound-parameter limits
+        chunk = external_ids[start : start + 5000]
         stmt = select(StatementRow).where(
             StatementRow.guild_id == guild_id, StatementRow.external_id.in_(chunk)
         )
