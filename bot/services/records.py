@@ -23,7 +23,7 @@ from bot.services.snapshots import changed, snapshot
 from bot.text import name_key, text_key
 from db.base import Base
 from db.models import SpeakerRow, StatementRow
-from db.repositories import bulk, guild_config_repo, speakers_repo, statements_repo
+from db.repositories import audit_repo, bulk, guild_config_repo, speakers_repo, statements_repo
 
 Format = Literal["csv", "jsonl"]
 FIELDS = (
@@ -252,14 +252,8 @@ class RecordsService:
                 if progress:
                     progress(len(chunk))
             if values:
-                ids = await session.execute(
-                    select(StatementRow.number, StatementRow.id).where(
-                        StatementRow.guild_id == guild_id, StatementRow.number >= first
-                    )
-                )
-                id_by_number = dict(ids.all())
-                audits.extend(
-                    _import_audit(guild_id, actor_id, now, id_by_number[v["number"]], v) for v in values
+                await audit_repo.record_creates(
+                    session, guild_id, first, len(values), actor_id=actor_id, at=now, reason="import"
                 )
             for r in rows:
                 row = existing.get(r.statement.external_id or "")
@@ -349,31 +343,6 @@ async def _create_speakers(
         ],
     )
     return ids
-
-
-def _import_audit(guild_id: int, actor_id: int, now: datetime, sid: int, v: dict[str, Any]) -> dict[str, Any]:
-    after = {
-        "text": v["text"],
-        "said_on": v["said_on"].isoformat() if v["said_on"] else None,
-        "kind": v["kind"],
-        "speaker_title": v["speaker_title"],
-        "context": v["context"],
-        "source_url": v["source_url"],
-        "source_name": v["source_name"],
-        "topics": v["topics"],
-        "status": "published",
-    }
-    return {
-        "guild_id": guild_id,
-        "statement_id": sid,
-        "speaker_id": v["speaker_id"],
-        "action": "create",
-        "actor_id": actor_id,
-        "at": now,
-        "before": None,
-        "after": after,
-        "reason": "import",
-    }
 
 
 def to_csv(records: Iterable[dict[str, Any]]) -> str:

@@ -90,3 +90,16 @@ def test_parse_rows_files_rows_without_speaker_or_date_under_unknown_speaker() -
     [row] = parse_rows(data, "jsonl")
     assert row.statement.speaker == "Unknown speaker"
     assert row.statement.said_on is None
+
+
+async def test_imported_statement_history_shows_its_values_at_creation(services: Services) -> None:
+    await _service(services).import_rows(G, parse_rows(SEED.read_text(), "jsonl"), actor_id=0)
+    statement, entries = await services.statements.history(G, 3)
+    assert [e.action for e in entries] == ["create"]
+    after = entries[0].after
+    assert after is not None
+    assert after["text"] == statement.text
+    assert after["speaker"] == "Joe Biden"
+    assert after["said_on"] == "2024-07-11"
+    assert after["topics"] == ["nato", "russia", "ukraine"]
+    assert entries[0].reason == "import"
