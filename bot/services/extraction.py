@@ -2008,7 +2008,7 @@ class _Extractor:
         ):
             return None
         kind: QuoteKind = self._kind(q, att, how)
-        said_on, exact = self._date_for(att, how, prev)
+        said_on, exact = self._date_for(att, how, prev, quote_end=q.close_mark)
         sp = att.speaker
         conf = att.confidence
         if how == "sentence":
@@ -2072,12 +2072,26 @@ class _Extractor:
         att: _Attribution,
         how: str,
         prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None,
+        *,
+        quote_end: int | None = None,
     ) -> tuple[date | None, bool]:
         rs, re_ = att.date_region
         hits = _dates_in(self.masked, rs, re_, self.published)
         if hits:
             best = min(hits, key=lambda h: abs(h.start - att.cue_start))
             return best.value, best.exact
+        if quote_end is not None and att.cue_start < quote_end:
+            # 'X said "…" on Monday.': a short date phrase closing the sentence dates the saying
+            sent = self._sentence_at(att.cue_start)
+            tail = self.masked[quote_end : sent.end]
+            tail_hits = _dates_in(self.masked, quote_end, sent.end, self.published)
+            lead = self.masked[quote_end : tail_hits[0].start] if tail_hits else ""
+            if (
+                tail_hits
+                and re.fullmatch(r"[\s,]*(?:(?:on|last|this|late|early|earlier)\s+)?", lead, re.IGNORECASE)
+                and len(re.findall(r"[\w'’-]+", tail)) <= 4
+            ):
+                return tail_hits[0].value, tail_hits[0].exact
         # a statement reached through "the statement" carries the date of that statement
         cue_sent = self._sentence_at(att.cue_start)
         subject = self.masked[cue_sent.start : att.cue_start].lower()

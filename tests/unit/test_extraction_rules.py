@@ -295,3 +295,22 @@ def test_extract_according_to_source_is_a_pronoun_antecedent() -> None:
         "“We are on our fourth treasurer,” he said."
     )
     assert only(text).speaker == "Luis Prado"
+
+
+def test_date_phrase_closing_the_sentence_dates_the_quote() -> None:
+    [quote] = [
+        q
+        for q in extract_quotes('Mayor Ana Ruiz said "we will rebuild" on Monday.', date(2024, 7, 12))
+        if q.kind != "paraphrase"
+    ]
+    assert quote.speaker == "Ana Ruiz"
+    assert quote.said_on == date(2024, 7, 8)
+
+
+def test_date_of_the_quoted_thing_does_not_date_the_quote() -> None:
+    [quote] = [
+        q
+        for q in extract_quotes('Ana Ruiz said "the vote" was on Friday.', date(2024, 7, 12))
+        if q.kind != "paraphrase"
+    ]
+    assert quote.said_on is None
