@@ -955,7 +955,8 @@ class _Extractor:
             if low in ("of", "for", "and") and j > start_j and j + 1 < len(toks):
                 # "Secretary of State John Kerry": keep "of" between a title word and a capitalised word
                 prev_low = toks[j - 1].low.rstrip(".")
-                if toks[j + 1].is_cap and prev_low in _TITLE_WORDS and low == "of":
+                org_of = toks[j - 1].is_cap and prev_low in _ORG_HEADS  # "Department of Justice"
+                if toks[j + 1].is_cap and (prev_low in _TITLE_WORDS or org_of) and low == "of":
                     j += 1
                     continue
                 break
@@ -1000,6 +1001,23 @@ class _Extractor:
         last_low = _strip_possessive(last.low).rstrip(".")
         pos = toks_np[0].start
         common = len(toks_np) == 1 and self._is_common_word(last)
+        if (
+            len(toks_np) >= 3
+            and last.is_cap
+            and toks_np[-2].low == "of"
+            and toks_np[-3].is_cap
+            and toks_np[-3].low in _ORG_HEADS
+            and last_low in _TITLE_WORDS
+        ):
+            # "the Department of Justice", "Ministry of Defense": a title word closing an organisation
+            org_at = len(toks_np) - 3
+            while (
+                org_at > 0 and toks_np[org_at - 1].is_cap and toks_np[org_at - 1].low not in _NON_NAME_WORDS
+            ):
+                org_at -= 1
+            return _Speaker(
+                text[toks_np[org_at].start : last.end], "organisation", None, True, toks_np[org_at].start
+            )
         if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS and not common:
             title_toks, name_toks = self._split_title_name(toks_np)
             if not name_toks or all(t.low.rstrip(".") in _CAP_MODIFIERS for t in name_toks):
@@ -1253,6 +1271,44 @@ class _Extractor:
             return _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
         return self._canonical(sp)
 
+    def _principal_after(
+        self, toks: Sequence[_Token], np: tuple[_Speaker, int], start: int
+    ) -> tuple[_Speaker, int] | None:
+        """'a statement from the Justice Department', 'a spokesman for Meta': the named principal.
+
+        A document's words are its author's, person or organisation. A spokesperson speaks for an
+        organisation; a spokesperson for a person stays a description ("a spokesman for Sanders").
+        """
+        desc, j = np
+        words = desc.name.lower().split()
+        head = _strip_possessive(words[-1]) if words else ""
+        if desc.named or desc.kind == "organisation" or head not in _DOCUMENT_NOUNS | _SPOKES_NOUNS:
+            return None
+        if j < len(toks) and toks[j].low in _ISSUE_PARTICIPLES:
+            j += 1  # "a statement released by"
+        if j + 1 >= len(toks) or toks[j].low not in ("from", "by", "of", "for", "at"):
+            return None
+        if head in _SPOKES_NOUNS and toks[j].low not in ("for", "of", "at"):
+            return None
+        found = self._np_forward(toks, j + 1, allow_description=False)
+        if found is None or not found[0].named:
+            return None
+        principal = self._canonical(found[0])
+        end = found[1]
+        person = self._is_person_like(principal)
+        if head in _DOCUMENT_NOUNS or not person:
+            if not person:
+                principal = _Speaker(principal.name, "organisation", None, True, principal.pos)
+            return replace(principal, pos=desc.pos), end
+        described = self.text[start : toks[end - 1].end]
+        return _Speaker(described, None, None, False, start), end
+
+    def _is_person_like(self, sp: _Speaker) -> bool:
+        """A person for sure: a title, a known gender, or a full name ("Bernie Sanders")."""
+        if sp.kind != "person":
+            return False
+        return bool(sp.title) or self._gender_of(sp) is not None or len(sp.name.split()) >= 2
+
     def _np_backward(self, start: int, end: int) -> tuple[_Speaker, int, str | None] | None:
         """Find the subject NP that ends ``text[start:end]`` (after skipping adverbials)."""
         seg_end = end
@@ -1342,6 +1398,15 @@ class _Extractor:
                 return _Speaker(desc, None, None, False, g_start), g_start, appositive
         k0 = k - (1 if det is not None else 0)
         prep = toks[k0 - 1].low if k0 >= 2 else ""
+        if sp.named and prep in ("for", "of", "at", "from", "by"):
+            # "a spokesperson for Meta", "a statement released by the White House": the principal
+            doc = self._np_backward(start, toks[k0 - 1].start)
+            if doc is not None and not doc[0].named:
+                fwd = self._tokens_in(doc[1], toks[-1].end)
+                np_f = self._np_forward(fwd, 0, allow_description=True) if fwd else None
+                principal = self._principal_after(fwd, np_f, doc[1]) if np_f is not None else None
+                if principal is not None and principal[1] == len(fwd):
+                    return principal[0], doc[1], appositive
         if (sp.kind == "organisation" and prep in _OWNER_PREPS) or (sp.named and prep in ("of", "from")):
             # "Mr. Morgan of the Sierra Club", "Holger Ruiz of Berenberg", "Jo Lee, of Springfield, Va."
             owner = self._np_backward(start, toks[k0 - 1].start)
@@ -1395,7 +1460,10 @@ class _Extractor:
             np = self._np_forward(after, 0, allow_description=True) if after else None
             if np is None:
                 return None
-            sp = self._speaker_from_np(np[0])
+            principal = self._principal_after(after, np, after[0].start)
+            if principal is not None:
+                np = principal
+            sp = self._speaker_from_np(np[0]) if principal is None else np[0]
             cue_end = after[np[1] - 1].end if np[1] > 0 else cue.end
             if sp.kind is None and sp.named is False and sp.name.lower() in _PRONOUNS:
                 return None
@@ -1472,12 +1540,15 @@ class _Extractor:
         if inverted_ok:
             # "…," said Sen. Ted Cruz / "…," Cruz said
             np = self._np_forward(toks, 0, allow_description=True) if toks else None
-            if np is not None and not np[0].named and np[1] + 1 < len(toks) and toks[np[1]].text == ",":
+            principal = self._principal_after(toks, np, toks[0].start) if np is not None else None
+            if principal is not None:
+                np = principal
+            elif np is not None and not np[0].named and np[1] + 1 < len(toks) and toks[np[1]].text == ",":
                 named = self._np_forward(toks, np[1] + 1, allow_description=False)
                 if named is not None and named[0].named:
                     np = named  # "said another user, Jo Bayer": the name in apposition
             if np is not None:
-                sp = self._speaker_from_np(np[0])
+                sp = np[0] if principal is not None else self._speaker_from_np(np[0])
                 return _Attribution(
                     sp,
                     cue.text,
@@ -2212,6 +2283,8 @@ _PASSIVE_ASK_RE = re.compile(
     r"(?:\s+by\s+(?P<by>(?:[\w.'’\-]+\s+){0,4}?[\w.'’\-]+))?\s*[,:]\s*$"
 )
 _OWNER_PREPS = frozenset(("of", "for", "at", "from", "with"))
+_SPOKES_NOUNS = _words("spokesman spokeswoman spokesperson spokespeople")
+_ISSUE_PARTICIPLES = _words("released issued published sent posted filed signed written")
 _LOCATION_PREPS = _words(
     "in at on from to near into across outside inside of for with by about against toward towards"
 )
