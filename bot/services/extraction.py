@@ -356,6 +356,10 @@ _ABBREVIATIONS = (
     "Calif|Fla|Mich|Wis|Ill|Tex|Penn|Mass|Ariz|Colo|Conn|Ga|Ind|Kan|Ky|La|Md|Minn|Miss|Mo|Mont|Neb|Nev|"
     "Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wyo|vs|etc|approx|Ave|Blvd|Dept|Univ"
 )
+_PLACE_ABBREVIATIONS = (
+    "Calif|Fla|Mich|Wis|Ill|Tex|Penn|Mass|Ariz|Colo|Conn|Ga|Ind|Kan|Ky|La|Md|Minn|Miss|Mo|Mont|Neb|Nev|"
+    "Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wyo|Inc|Corp|Co|Ltd|etc"
+)
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., D.C., a.m.
     rf"|(?:{_ABBREVIATIONS})\.(?=[\s,)])"  # Sen., Sept.
@@ -791,8 +795,11 @@ class _Extractor:
                     continue
                 # the text before the period: an abbreviation does not end a sentence
                 before = self.masked[max(ps, m.start() - 6) : m.start() + 1]
-                if re.search(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$", before):
-                    continue
+                if re.search(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$", before) and not (
+                    re.search(rf"\b(?:{_PLACE_ABBREVIATIONS})\.$", before)
+                    and re.match(r"[\"“«]\s*[A-Z]", self.text[m.end() : m.end() + 3])
+                ):
+                    continue  # an abbreviation, unless "… Santa Monica, Calif. \"The …\""
                 nxt = self.masked[m.end() : m.end() + 1]
                 if nxt and not (nxt.isupper() or nxt in "\"“'«(" or nxt.isdigit()):
                     continue
@@ -1078,6 +1085,12 @@ class _Extractor:
         nxt = re.match(r"[\s,]*([a-z]+)", self.masked[tok.end : tok.end + 20])
         if nxt is not None and nxt.group(1) in _SPEECH_VERBS and not low.endswith(("ing", "ed")):
             return False  # "Meeks said": an unknown capitalised word before a speech verb is a name
+        if (
+            _SUBJECT_APPOSITIVE_RE.match(self.masked, tok.end)
+            and not low.endswith(("ly", "ing", "ed"))
+            and low not in _ADVERB_SKIP
+        ):
+            return False  # "Trump, speaking at a rally," / "Smith, 54," / "Warren, D-Mass.,": a subject
         return at_start and tok.text not in self._mid_caps
 
     # ---------------------------------------------------------------- coreference
@@ -1511,6 +1524,20 @@ class _Extractor:
                 if found is not None:
                     before = (found, found.pos, None)
         inverted_ok = self._inverted_position(sent, cue) and not participle
+        if inverted_ok and before is not None and low in _TELL_CUES:
+            inverted_ok = (
+                False  # '"…," Ruiz, the port chief, told Mayor Hill': the NP after "told" is spoken to
+            )
+        if (
+            inverted_ok
+            and before is not None
+            and before[0].named
+            and not re.search(rf"[\w{_MASK}]", self.masked[sent.start : before[1]])
+            and self.masked[sent.start - 1 : sent.start] not in _QUOTE_CLOSERS_CURLY + "\"'"
+        ):
+            # "Trump, speaking at a rally on Saturday, called the indictment …": the comma closes a
+            # parenthetical after the sentence's subject, not a fronted content clause
+            inverted_ok = False
         if before is not None and not inverted_ok:
             sp_raw, np_start, appositive = before
             sp = self._speaker_from_np(sp_raw)
@@ -2157,10 +2184,14 @@ class _Extractor:
             tail = self.masked[quote_end : sent.end]
             tail_hits = _dates_in(self.masked, quote_end, sent.end, self.published)
             lead = self.masked[quote_end : tail_hits[0].start] if tail_hits else ""
+            n_words = len(re.findall(r"[\w'’-]+", tail))
             if (
                 tail_hits
                 and re.fullmatch(r"[\s,]*(?:(?:on|last|this|late|early|earlier)\s+)?", lead, re.IGNORECASE)
-                and len(re.findall(r"[\w'’-]+", tail)) <= 4
+                and (
+                    n_words <= 4
+                    or (n_words <= 9 and self._only_setting_after_date(tail_hits[0].start, sent.end))
+                )
             ):
                 return tail_hits[0].value, tail_hits[0].exact
         # a statement reached through "the statement" carries the date of that statement
@@ -2177,6 +2208,19 @@ class _Extractor:
             if pq.last_para >= pq_sent.para - 1 and prev[2].said_on is not None:
                 return prev[2].said_on, prev[2].said_on_exact
         return None, True
+
+    def _only_setting_after_date(self, date_at: int, end: int) -> bool:
+        """'… Wednesday on The Laura Ingraham Show.': after the date, only where it was said."""
+        m = re.match(rf"(?:{_TIME_EXPR})", self.masked[date_at:end])
+        if m is None:
+            return False
+        rest = self.masked[date_at + m.end() : end].strip(" .!?\n")
+        return rest == "" or (
+            re.match(r"(?:on|in|at|during|to|with|before|from)\s", rest) is not None
+            and not any(
+                w.lower() in _SPEECH_VERBS or w in (",", ";") for w in re.findall(r"[\w'’-]+|[,;]", rest)
+            )
+        )
 
     # ---------------------------------------------------------------- paraphrases
 
@@ -2283,6 +2327,8 @@ _PASSIVE_ASK_RE = re.compile(
     r"(?:\s+by\s+(?P<by>(?:[\w.'’\-]+\s+){0,4}?[\w.'’\-]+))?\s*[,:]\s*$"
 )
 _OWNER_PREPS = frozenset(("of", "for", "at", "from", "with"))
+_SUBJECT_APPOSITIVE_RE = re.compile(r",\s+(?:who\b|whose\b|[a-z]+ing\b|\d{1,3},|\(?[RDI]-[A-Z])")
+_TELL_CUES = _words("tell tells told telling inform informs informed assure assures assured reassured")
 _SPOKES_NOUNS = _words("spokesman spokeswoman spokesperson spokespeople")
 _ISSUE_PARTICIPLES = _words("released issued published sent posted filed signed written")
 _LOCATION_PREPS = _words(
@@ -2374,10 +2420,10 @@ _PP_EXPR = (
 )
 _PRE_VERB_SKIP_RE = re.compile(
     r"(?:\s*(?:,\s*)?(?:"
-    r"(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
+    r"\b(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
     r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
     r"are|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
-    r"further|additionally|ultimately|finally|openly|not|n't|has\s+long|has\s+repeatedly|has\s+since)"
+    r"further|additionally|ultimately|finally|openly|not|has\s+long|has\s+repeatedly|has\s+since)|n't"
     r"|\b(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"

@@ -76,3 +76,58 @@ def test_extract_unnamed_spokesperson_for_a_person_stays_a_description() -> None
     assert q.speaker == "a spokesman for Sanders"
     assert q.speaker_named is False
     assert q.kind == "direct"
+
+
+# ------------------------------------------------------------------ subjects before a parenthetical
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said_on"),
+    [
+        (
+            "Trump, speaking at a rally in Ohio on Saturday, called the indictment “a witch hunt.”",
+            "Trump",
+            date(2024, 7, 6),
+        ),
+        (
+            "Harris, campaigning in Michigan on Thursday, labelled the tariff plan “dangerous.”",
+            "Harris",
+            date(2024, 7, 11),
+        ),
+        (
+            "Okafor, who spoke from the capital on Wednesday night, described the attack as “cowardly.”",
+            "Okafor",
+            date(2024, 7, 10),
+        ),
+        (
+            "Gov. Ann Lee, visiting flood victims on Monday, said the damage was “staggering.”",
+            "Ann Lee",
+            date(2024, 7, 8),
+        ),
+    ],
+)
+def test_extract_subject_before_parenthetical_is_the_speaker_and_dates_it(
+    text: str, speaker: str, said_on: date
+) -> None:
+    q = only(text)
+    assert q.speaker == speaker
+    assert q.said_on == said_on
+
+
+def test_extract_told_object_is_never_the_speaker() -> None:
+    assert only("“We are ready,” Ana Ruiz, the port chief, told Mayor Tom Hill.").speaker == "Ana Ruiz"
+    assert only("Smith, 54, told the Associated Press that he was “shocked.”").speaker == "Smith"
+
+
+def test_extract_place_abbreviation_before_a_quote_ends_the_sentence() -> None:
+    found = quotes(
+        "“They would be wrong,” Michael Briggs, a spokesman for the campaign, said in an interview "
+        "in Santa Monica, Calif. “The reality is this is going to the convention.”"
+    )
+    assert [q.kind for q in found] == ["direct", "direct"]
+    assert {q.speaker for q in found} == {"Michael Briggs"}
+
+
+def test_date_after_the_quote_followed_by_a_setting_dates_the_quote() -> None:
+    q = only("Mayor Ana Ruiz called the plan “a disgrace” Wednesday on The Morning Show.")
+    assert q.said_on == date(2024, 7, 10)
