@@ -1187,7 +1187,7 @@ class _Extractor:
                 if ment.pos >= sp.pos:
                     continue
                 name_low = ment.name.lower()
-                title_low = (ment.title or "").lower()
+                title_low = _expand_title((ment.title or "").lower())
                 if (
                     ment.kind == "organisation"
                     and re.search(rf"\b{re.escape(head)}\b", name_low)
@@ -1532,8 +1532,13 @@ class _Extractor:
             inverted_ok
             and before is not None
             and before[0].named
-            and not re.search(rf"[\w{_MASK}]", self.masked[sent.start : before[1]])
-            and self.masked[sent.start - 1 : sent.start] not in _QUOTE_CLOSERS_CURLY + "\"'"
+            and (
+                (before[2] is not None and _MASK not in self.masked[sent.start : before[1]])
+                or (
+                    not re.search(rf"[\w{_MASK}]", self.masked[sent.start : before[1]])
+                    and self.masked[sent.start - 1 : sent.start] not in _QUOTE_CLOSERS_CURLY + "\"'"
+                )
+            )
         ):
             # "Trump, speaking at a rally on Saturday, called the indictment …": the comma closes a
             # parenthetical after the sentence's subject, not a fronted content clause
@@ -1794,6 +1799,10 @@ class _Extractor:
         asked = self._passive_question(q, sent_first)
         if asked is not None:
             return asked, "before"
+        # 2c. 'including Mitt Romney — "It is disqualifying …" —': a quotation set off by dashes after a name
+        dashed = self._dashed_after_name(q, sent_first, sent_last)
+        if dashed is not None:
+            return dashed, "after"
         # 3. a cue elsewhere in the sentence (partial quotations)
         sent_atts = self._sentence_attribution(q, sent_first, sent_last)
         if sent_atts is not None:
@@ -1821,6 +1830,37 @@ class _Extractor:
         if follow is not None:
             return follow, "continue"
         return None, ""
+
+    def _dashed_after_name(
+        self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
+    ) -> _Attribution | None:
+        """'… said the same, including Mitt Romney — "…" — and …': the named person's own words."""
+        head = self.masked[sent_first.start : q.open_mark]
+        m = re.search(r"\s*(?:--|[—–])\s*$", head)
+        if m is None or not re.match(r"\s*(?:--|[—–])", self.masked[q.close_mark : sent_last.end]):
+            return None
+        dash_at = sent_first.start + m.start()
+        found = self._np_backward(sent_first.start, dash_at)
+        if found is None or not found[0].named or found[0].kind != "person" or found[2] is not None:
+            return None
+        if not self.masked[sent_first.start : dash_at].rstrip(" ,").endswith(found[0].name.split()[-1]):
+            return None  # the name must close the clause right before the dash
+        cues = [c for c in self._cues_in(sent_first.start, found[1]) if c.low != "according"]
+        if not cues:
+            return None
+        sp = self._speaker_from_np(found[0])
+        cue = cues[-1]
+        return _Attribution(
+            sp,
+            cue.text,
+            cue.start,
+            cue.end,
+            (sent_first.start, sent_last.end),
+            (q.spans[0][0], q.spans[-1][1]),
+            0.7,
+            True,
+            found[1],
+        )
 
     def _passive_question(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
         """'X was asked (by Y), "…?"': the question belongs to the asker (Y, or nobody named)."""
@@ -2356,6 +2396,35 @@ def _gender_from_words(words: Iterable[str]) -> Gender | None:
         if low in _FEMALE_WORDS:
             return "f"
     return None
+
+
+_TITLE_EXPANSIONS = {
+    "sen": "senator lawmaker",
+    "sens": "senators lawmakers",
+    "rep": "representative congressman congresswoman lawmaker",
+    "reps": "representatives lawmakers",
+    "gov": "governor",
+    "gen": "general",
+    "adm": "admiral",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "maj": "major",
+    "cmdr": "commander",
+    "prof": "professor",
+    "rev": "reverend",
+    "atty": "attorney",
+    "supt": "superintendent",
+    "insp": "inspector",
+    "del": "delegate",
+}
+
+
+def _expand_title(title: str) -> str:
+    """'sen.' → 'sen. senator lawmaker': spell out abbreviated titles so 'the senator' can find them."""
+    extra = [_TITLE_EXPANSIONS[w] for w in re.findall(r"[a-z]+(?=\.)", title) if w in _TITLE_EXPANSIONS]
+    return " ".join([title, *extra]) if extra else title
 
 
 def _appositive_title(appositive: str) -> str | None:

@@ -131,3 +131,63 @@ def test_extract_place_abbreviation_before_a_quote_ends_the_sentence() -> None:
 def test_date_after_the_quote_followed_by_a_setting_dates_the_quote() -> None:
     q = only("Mayor Ana Ruiz called the plan “a disgrace” Wednesday on The Morning Show.")
     assert q.said_on == date(2024, 7, 10)
+
+
+# ------------------------------------------------------------------ definite role descriptions
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Sen. Jane Roe, R-Okla., criticised the bill on Monday.\n\n"
+            "“It is a sad day,” the senator told reporters. “But we move on.”",
+            "Jane Roe",
+        ),
+        ("Gov. Tim Walz met farmers on Monday.\n\n“We are not done,” the governor said.", "Tim Walz"),
+        (
+            "Rep. Ann Kuster, D-N.H., joined the call.\n\nThe congresswoman said the deal was “a betrayal.”",
+            "Ann Kuster",
+        ),
+    ],
+)
+def test_extract_definite_role_resolves_to_the_abbreviated_title_holder(text: str, speaker: str) -> None:
+    found = quotes(text)
+    assert found
+    assert {q.speaker for q in found} == {speaker}
+
+
+def test_extract_definite_role_without_a_holder_stays_a_description() -> None:
+    found = quotes("“It is a sad day,” the senator told reporters. “But we move on.”")
+    assert [(q.speaker, q.speaker_named) for q in found] == [("the senator", False), ("the senator", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Elizabeth Warren, D-Mass., said the bill was “a giveaway to Wall Street.”", "Elizabeth Warren"),
+        ("“I don’t know,” said Jim Jordan, R-Ohio, when asked about the subpoena.", "Jim Jordan"),
+        ("“We need answers,” Sen. Chuck Grassley, R-Iowa, said in a statement Friday.", "Chuck Grassley"),
+    ],
+)
+def test_extract_party_state_tag_is_never_part_of_the_name(text: str, speaker: str) -> None:
+    q = only(text)
+    assert q.speaker == speaker
+    assert q.speaker_title in (None, "Sen.")
+
+
+def test_extract_subject_after_fronted_phrase_with_appositive_is_the_speaker() -> None:
+    q = only(
+        "With 50 days to go, Minna Holt, a senior adviser to the campaign, "
+        "called the senator's remarks on Saturday “a wake-up call.”"
+    )
+    assert q.speaker == "Minna Holt"
+
+
+def test_extract_quotation_set_off_by_dashes_after_a_name_is_that_persons() -> None:
+    q = only(
+        "Several Republicans have said the same, including the former candidate Tom Reyes — "
+        "“It is disqualifying for a nominee to refuse” — and Fred Goldberg."
+    )
+    assert q.speaker == "Tom Reyes"
+    assert q.kind == "direct"
