@@ -736,6 +736,7 @@ class _Extractor:
         )
         self._lower_words = frozenset(m.group() for m in re.finditer(r"\b[a-z][a-z]+\b", self.masked))
         self.gender_evidence: dict[str, Gender] = {}  # name key → gender stated by a title
+        self._given_name_cache: dict[str, bool] = {}
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
         self._pending_addressee: _Speaker | None = None
@@ -865,6 +866,7 @@ class _Extractor:
                 i = max(j, i + 1)
         self.mentions.sort(key=lambda s: s.pos)
         self.mention_pos = [m.pos for m in self.mentions]
+        self._given_name_cache.clear()  # the entities are complete only now
 
     def _described_person(self, toks: Sequence[_Token], i: int) -> tuple[_Speaker, int] | None:
         """'The Republican nominee' → the last person mentioned with such a title (for pronouns)."""
@@ -1211,12 +1213,20 @@ class _Extractor:
         if sp.gender is not None:
             return sp.gender
         words = _norm_key(sp.name).split()
-        if len(words) >= 2:
+        if len(words) >= 2 or (words and self._bare_given_name(words[0])):
             if words[0] in _MALE_NAMES:
                 return "m"
             if words[0] in _FEMALE_NAMES:
                 return "f"
         return self.gender_evidence.get(" ".join(words))
+
+    def _bare_given_name(self, word: str) -> bool:
+        """A one-word name ("Melanie") that no fuller name in the article ends with is a given name."""
+        found = self._given_name_cache.get(word)
+        if found is None:
+            found = not any(key.endswith(" " + word) for key in self.entities)
+            self._given_name_cache[word] = found
+        return found
 
     def _fits(self, ment: _Speaker, want: SpeakerKind | None, gender: Gender | None) -> bool:
         if want is not None and ment.kind != want:

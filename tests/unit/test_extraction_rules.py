@@ -314,3 +314,22 @@ def test_date_of_the_quoted_thing_does_not_date_the_quote() -> None:
         if q.kind != "paraphrase"
     ]
     assert quote.said_on is None
+
+
+# ------------------------------------------------------------------ pronoun gender
+
+
+def test_extract_bare_given_name_has_a_gender() -> None:
+    text = (
+        "Melanie and her husband watched the rally on television at home.\n\n"
+        "“Is he winning?” Melanie asked.\n\n"
+        "“I love you,” he said."
+    )
+    found = {q.quote: q.speaker for q in quotes(text)}
+    assert found["Is he winning?"] == "Melanie"
+    assert found["I love you"] != "Melanie"
+
+
+def test_extract_given_name_that_is_a_surname_stays_ungendered() -> None:
+    text = "LeBron James spoke to the crowd.\n\n“We won,” James said.\n\n“It was hard,” he said."
+    assert [q.speaker for q in quotes(text)] == ["LeBron James", "LeBron James"]
