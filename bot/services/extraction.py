@@ -317,12 +317,14 @@ _ROLE_NOUNS = _words(
     researcher researchers scholar scholars pollster pollsters consultant consultants commentator
     commentators columnist columnists blogger bloggers surrogate surrogates spokespeople
     family families relatives parents crowd crowds audience audiences
+    man woman friend friends father mother son daughter husband wife brother sister
+    widow widower mom dad grandmother grandfather neighbor colleague colleagues
     """
 )
 _DETERMINERS = _words(
     """
     the a an his her their its this that these those another one some two three several many other
-    our each every both
+    our each every both my your
     """
 )
 # Capitalised function words that never start or continue a name.
@@ -1326,6 +1328,19 @@ class _Extractor:
         described = self.text[start : toks[end - 1].end]
         return _Speaker(described, None, None, False, start), end
 
+    def _self_named(self, toks: Sequence[_Token], np: tuple[_Speaker, int]) -> tuple[_Speaker, int]:
+        """'a man calling himself Jo Bayer', 'a woman named Ana Ruiz': the name the description gives."""
+        j = np[1]
+        words = [t.low for t in toks[j : j + 2]]
+        if words[:1] == ["named"]:
+            j += 1
+        elif len(words) == 2 and words[0] in ("calling", "identified") and words[1] in _SELF_WORDS:
+            j += 2
+        else:
+            return np
+        named = self._np_forward(toks, j, allow_description=False) if j < len(toks) else None
+        return named if named is not None and named[0].named else np
+
     def _is_person_like(self, sp: _Speaker) -> bool:
         """A person for sure: a title, a known gender, or a full name ("Bernie Sanders")."""
         if sp.kind != "person":
@@ -1399,6 +1414,21 @@ class _Extractor:
                 continue
             break
         det = None
+        if 0 < k < len(toks) and toks[-1].low in _ROLE_NOUNS:
+            # "a young woman", "an angry local resident": up to two plain adjectives after a determiner
+            for n_adj in (1, 2):
+                if k - n_adj < 1 or toks[k - n_adj - 1].low not in _DETERMINERS:
+                    continue
+                adjs = toks[k - n_adj : k]
+                if all(
+                    re.fullmatch(r"[a-z][a-z-]+", a.text)
+                    and a.low not in _NON_NAME_WORDS
+                    and a.low not in _SPEECH_VERBS
+                    and not a.low.endswith("ly")
+                    for a in adjs
+                ):
+                    k -= n_adj
+                    break
         if k > 0 and toks[k - 1].low in _DETERMINERS:
             det = toks[k - 1]
             # "The White House": the capitalised The was consumed as a name word only if not a stopword
@@ -1589,6 +1619,8 @@ class _Extractor:
                 named = self._np_forward(toks, np[1] + 1, allow_description=False)
                 if named is not None and named[0].named:
                     np = named  # "said another user, Jo Bayer": the name in apposition
+            elif np is not None and not np[0].named:
+                np = self._self_named(toks, np)
             if np is not None:
                 sp = np[0] if principal is not None else self._speaker_from_np(np[0])
                 return _Attribution(
@@ -2360,6 +2392,7 @@ _NAME_PARTICLES = frozenset(
 _ADDRESSEE_VERBS = _words(
     "asked told urged questioned informed instructed ordered advised warned assured reassured"
 )
+_SELF_WORDS = frozenset(("himself", "herself", "themselves", "itself", "as"))
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))
 _GROUP_OF_RE = re.compile(
     r"(?:\b(?:[Oo]nly|[Nn]early|[Aa]bout|[Aa]lmost|[Jj]ust|[Ss]mall|[Ll]arge|[Aa]|[Tt]he|\d[\d.,]*)\s+){0,2}"

@@ -333,3 +333,28 @@ def test_extract_bare_given_name_has_a_gender() -> None:
 def test_extract_given_name_that_is_a_surname_stays_ungendered() -> None:
     text = "LeBron James spoke to the crowd.\n\n“We won,” James said.\n\n“It was hard,” he said."
     assert [q.speaker for q in quotes(text)] == ["LeBron James", "LeBron James"]
+
+
+# ------------------------------------------------------------------ everyday descriptions
+
+
+def test_extract_first_person_possessive_description_is_a_speaker() -> None:
+    q = only('"We live in a cruel world," my father often said.')
+    assert q.speaker == "my father"
+    assert q.speaker_named is False
+
+
+def test_extract_plain_person_noun_with_colon_cue() -> None:
+    q = only('While we argued about the vote, a friend commented: "For you, the port is the only issue."')
+    assert q.speaker == "a friend"
+
+
+def test_extract_description_keeps_its_adjectives() -> None:
+    assert only('"Oh, my God," a young woman exclaimed upon seeing him.').speaker == "a young woman"
+    assert only('"We will win," the old Ohio businessman said.').speaker == "the old Ohio businessman"
+
+
+def test_extract_description_that_names_itself_gives_the_name() -> None:
+    q = only('"Whoever opens the borders is to blame," wrote a man calling himself Jo Bayer.')
+    assert q.speaker == "Jo Bayer"
+    assert only('"We are tired," said a woman named Ana Ruiz.').speaker == "Ana Ruiz"
