@@ -83,6 +83,10 @@ _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
 _DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")
 _TAG = re.compile(r"[#@]\w+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# The date that ends a pasted post's signature, "— Name (@handle) Month D, YYYY". The name stays: the poster is
+# often the claim's subject; the date is noise to the sentence model.
+_SIGNATURE_DATE = re.compile(r"(\(@\w+\))\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*$")
+_SPACES = re.compile(r"\s+")
 
 
 def verdict(score: float, strong: float, related: float) -> Verdict:
@@ -138,17 +142,18 @@ class FusionWeights:
     dense_rank: float = 0.0  # 1 / (1 + rank) among the nearest embeddings, 0 outside them
 
 
-# Used when a semantic scorer is configured; fitted the same way with the cosine and the dense rank.
+# Used when a semantic scorer is configured; fitted the same way with the cosine and the dense rank (the model
+# embeds a statement's text with its context, and the claim without links or a post signature's date).
 SEMANTIC_WEIGHTS = FusionWeights(
-    bias=-11.233,
-    bm25=3.882,
-    query_coverage=5.368,
-    statement_coverage=0.622,
+    bias=-11.565,
+    bm25=4.788,
+    query_coverage=3.753,
+    statement_coverage=0.393,
     token_set=0.0,
     partial=0.0,
-    semantic=11.809,
-    bm25_rank=2.095,
-    dense_rank=0.316,
+    semantic=12.732,
+    bm25_rank=2.254,
+    dense_rank=0.158,
 )
 
 
@@ -242,6 +247,18 @@ def clean_query(query: str) -> str:
     """Drop links and Discord markup; spell out camel-cased tags (#DefundTheCBC also reads "defund the cbc")."""
     query = _DISCORD_MARKUP.sub(" ", _URL.sub(" ", query[:_MAX_QUERY_CHARS]))
     return _TAG.sub(lambda m: f"{m.group(0)} {_CAMEL.sub(' ', m.group(0))}", query)
+
+
+def _semantic_query(query: str) -> str:
+    """The claim as the sentence model reads it: no links, no Discord markup, no date after a post's signature."""
+    text = _DISCORD_MARKUP.sub(" ", _URL.sub(" ", query[:_MAX_QUERY_CHARS]))
+    text = _SPACES.sub(" ", _SIGNATURE_DATE.sub(r"\1", text)).strip()
+    return text or query[:_MAX_QUERY_CHARS]
+
+
+def _passage(doc: IndexedStatement) -> str:
+    """What the sentence model embeds for a statement: its text and its context (e.g. a fact-check headline)."""
+    return f"{doc.text} {doc.context}" if doc.context else doc.text
 
 
 def _unique(terms: Iterable[str]) -> list[str]:
@@ -470,7 +487,7 @@ class MatchIndex:
         if self._dense is not None and self._dense_pending:
             pending = list(self._dense_pending.values())
             self._dense_pending.clear()
-            self._dense.put([(d.guild_id, d.statement_id, d.text) for d in pending])
+            self._dense.put([(d.guild_id, d.statement_id, _passage(d)) for d in pending])
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -539,7 +556,7 @@ class MatchIndex:
             return candidates
         by_id = {c.doc.statement_id: c for c in candidates}
         nearest, cosines = self._dense.search(
-            guild_id, query[:_MAX_QUERY_CHARS], limit=self._dense_candidates, also=by_id.keys()
+            guild_id, _semantic_query(query), limit=self._dense_candidates, also=by_id.keys()
         )
         extra: list[_Candidate] = []
         for rank, sid in enumerate(nearest):
@@ -667,7 +684,7 @@ class MatchIndex:
             return None
         if self._dense is not None:  # cosines came with the dense candidates
             return [c.cosine if c.cosine is not None else 0.0 for c in candidates]
-        return self._semantic.similarities(query, [c.doc.text for c in candidates])
+        return self._semantic.similarities(_semantic_query(query), [_passage(c.doc) for c in candidates])
 
     def _result(self, c: _Candidate, query_set: set[str]) -> MatchResult:
         return MatchResult(

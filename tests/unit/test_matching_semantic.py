@@ -167,3 +167,24 @@ def test_search_dense_candidates_respect_guild_and_speaker_filters() -> None:
     index.add_many([*STATEMENTS, other])
     assert 9 not in [m.statement_id for m in index.search(GUILD, "car tax", limit=5)]
     assert index.search(GUILD, "car tax", limit=5, speaker_ids={42}) == []
+
+
+def test_semantic_query_drops_links_markup_and_signature_date() -> None:
+    from bot.services.matching import _semantic_query
+
+    claim = (
+        "Bricks of cocaine washed up <@123> pic.twitter.com/Ab12 — NowThis (@nowthisnews) September 10, 2019"
+    )
+    assert _semantic_query(claim) == "Bricks of cocaine washed up — NowThis (@nowthisnews)"
+    assert _semantic_query("https://t.co/x") == "https://t.co/x"  # nothing left: embed it as given
+
+
+def test_dense_store_embeds_text_with_context() -> None:
+    embedder = FakeEmbedder()
+    index = MatchIndex(semantic=embedder)  # type: ignore[arg-type]
+    with_context = IndexedStatement(
+        statement_id=5, guild_id=GUILD, number=5, text="It will open soon.", context="The stadium"
+    )
+    index.add_many([*STATEMENTS, with_context])
+    assert "It will open soon. The stadium" in embedder.embedded
+    assert index.search(GUILD, "arena", limit=2)[0].statement_id in {3, 5}
