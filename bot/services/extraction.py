@@ -22,6 +22,7 @@ The pipeline is:
 from __future__ import annotations
 
 import bisect
+import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -1328,6 +1329,29 @@ class _Extractor:
         described = self.text[start : toks[end - 1].end]
         return _Speaker(described, None, None, False, start), end
 
+    def _relative_subject(
+        self, prev_toks: Sequence[_Token], sent_start: int
+    ) -> tuple[_Speaker, int, str | None] | None:
+        """'McConnell, who in 2010 said …': the name that the relative pronoun before the cue stands for."""
+        for back in range(1, min(6, len(prev_toks)) + 1):
+            t = prev_toks[-back]
+            if t.low == "who":
+                break
+            if not (t.low in _ADVERB_SKIP or t.low in _TIME_WORDS or t.text.isdigit() or t.low in _WEEKDAYS):
+                return None  # only adverbials between "who" and the cue
+        else:
+            return None
+        if len(prev_toks) <= back or prev_toks[-back - 1].text != ",":
+            return None
+        found = self._np_backward(sent_start, prev_toks[-back - 1].start)
+        if found is not None and not found[0].named:
+            # "McConnell, now the Senate majority leader, who …": the name before the appositive
+            m = re.search(r",\s*(?:now\s+|then\s+)?$", self.masked[sent_start : found[1]])
+            found = self._np_backward(sent_start, sent_start + m.start()) if m else None
+        if found is None or not found[0].named:
+            return None
+        return found
+
     def _self_named(self, toks: Sequence[_Token], np: tuple[_Speaker, int]) -> tuple[_Speaker, int]:
         """'a man calling himself Jo Bayer', 'a woman named Ana Ruiz': the name the description gives."""
         j = np[1]
@@ -1563,6 +1587,8 @@ class _Extractor:
                 )
                 if found is not None:
                     before = (found, found.pos, None)
+        if before is None:
+            before = self._relative_subject(prev_toks, sent.start)
         inverted_ok = self._inverted_position(sent, cue) and not participle
         if inverted_ok and before is not None and low in _TELL_CUES:
             inverted_ok = (
@@ -2391,6 +2417,9 @@ _NAME_PARTICLES = frozenset(
 )
 _ADDRESSEE_VERBS = _words(
     "asked told urged questioned informed instructed ordered advised warned assured reassured"
+)
+_TIME_WORDS = _words("in on at last this that early late year week month ago") | frozenset(
+    m.lower() for m in calendar.month_name if m
 )
 _SELF_WORDS = frozenset(("himself", "herself", "themselves", "itself", "as"))
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))

@@ -358,3 +358,21 @@ def test_extract_description_that_names_itself_gives_the_name() -> None:
     q = only('"Whoever opens the borders is to blame," wrote a man calling himself Jo Bayer.')
     assert q.speaker == "Jo Bayer"
     assert only('"We are tired," said a woman named Ana Ruiz.').speaker == "Ana Ruiz"
+
+
+# ------------------------------------------------------------------ relative clauses
+
+
+def test_extract_relative_pronoun_subject_is_its_antecedent() -> None:
+    text = 'Obama met Mitch McConnell, who in 2010 said the goal was to make him a "one-term president."'
+    assert only(text).speaker == "Mitch McConnell"
+
+
+def test_extract_relative_pronoun_subject_skips_an_appositive() -> None:
+    text = 'Voters like Ana Ruiz, now the port director, who later said the plan was "a disaster for us."'
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_relative_clause_with_a_noun_cue_is_not_a_statement() -> None:
+    text = 'Pressure is building on Ana Ruiz, who was greeted with chants of "Bobby!" at a conference.'
+    assert all(q.speaker != "Ana Ruiz" for q in quotes(text))
