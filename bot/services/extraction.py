@@ -1433,6 +1433,16 @@ class _Extractor:
             if t.text in ("-", "&") and k >= 2 and toks[k - 2].is_cap:
                 k -= 1
                 continue
+            if (
+                not t.is_cap
+                and _is_possessive(t.text)
+                and _strip_possessive(low) in _ROLE_NOUNS
+                and k < len(toks)
+                and k >= 2
+                and toks[k - 2].low in _DETERMINERS
+            ):
+                k -= 1  # "the ad's narrator", "the company's spokesman"
+                continue
             if low in _NAME_PARTICLES and k >= 2 and toks[k - 2].is_cap and k < len(toks):
                 k -= 1  # "Bill de Blasio"
                 continue
@@ -2575,7 +2585,8 @@ _PRE_VERB_SKIP_RE = re.compile(
     r")\s*)$"
 )
 _APPOS_TAIL_RE = re.compile(
-    r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former)\b[^,;]{0,120})$"
+    r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former"
+    r"|[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s+(?:of|at|for))\b[^,;]{0,120})$"
 )
 _POST_VERB_SKIP_RE = re.compile(
     r"\s*,?\s*(?:"

@@ -376,3 +376,16 @@ def test_extract_relative_pronoun_subject_skips_an_appositive() -> None:
 def test_extract_relative_clause_with_a_noun_cue_is_not_a_statement() -> None:
     text = 'Pressure is building on Ana Ruiz, who was greeted with chants of "Bobby!" at a conference.'
     assert all(q.speaker != "Ana Ruiz" for q in quotes(text))
+
+
+def test_extract_bare_title_appositive_before_a_which_clause() -> None:
+    text = (
+        "Ana Ruiz, president of the Harbour Workers Union, which represents dockers, said she hopes"
+        ' the strike sends a message that "workers are standing up."'
+    )
+    assert only(text).speaker == "Ana Ruiz"
+
+
+def test_extract_possessive_description_keeps_its_owner() -> None:
+    text = '"If he thinks that makes him smart," the ad\'s narrator says, "what does he think of you?"'
+    assert [q.speaker for q in quotes(text)] == ["the ad's narrator", "the ad's narrator"]
