@@ -1200,10 +1200,16 @@ class _Extractor:
                 ):
                     return self._canonical(_Speaker(ment.name, "organisation", None, True, sp.pos))
                 owner = _strip_possessive(words[0]) if _is_possessive(words[0]) else ""
+                rank = re.search(
+                    rf"\b(vice|deputy|assistant|acting|associate|under)[\s-]+{re.escape(head)}\b", title_low
+                )
                 if (
                     ment.kind == "person"
                     and head in _TITLE_WORDS
                     and re.search(rf"\b{re.escape(head)}\b", title_low)
+                    and (
+                        rank is None or rank.group(1) in modifiers
+                    )  # "the president" is not the vice president
                     and (not owner or re.search(rf"\b{re.escape(owner)}\b", title_low))
                 ):
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))

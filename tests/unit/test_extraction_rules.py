@@ -389,3 +389,9 @@ def test_extract_bare_title_appositive_before_a_which_clause() -> None:
 def test_extract_possessive_description_keeps_its_owner() -> None:
     text = '"If he thinks that makes him smart," the ad\'s narrator says, "what does he think of you?"'
     assert [q.speaker for q in quotes(text)] == ["the ad's narrator", "the ad's narrator"]
+
+
+def test_extract_the_president_is_not_the_vice_president() -> None:
+    head = "President Barack Obama spoke first. Vice President Joseph R. Biden followed him on stage.\n\n"
+    assert only(head + 'It was, the president said, "a stone of sorrow."').speaker == "Barack Obama"
+    assert only(head + '"We are proud," the vice president said.').speaker == "Joseph R. Biden"
