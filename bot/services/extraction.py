@@ -1532,6 +1532,8 @@ class _Extractor:
                 out.append(t)
             elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
                 out.append(t)
+            elif low in ("put", "puts") and n + 1 < len(toks) and toks[n + 1].low == "it":
+                out.append(t)  # "as Ana Ruiz put it, …"
         return out
 
     @staticmethod
@@ -1863,6 +1865,8 @@ class _Extractor:
             att = self._attribute_at_cue(cue, _Sentence(sent_first.start, q.open_mark, sent_first.para))
             if att is not None and _MASK not in between and m2 is not None:
                 stripped = between.strip()
+                if cue.low in ("put", "puts"):
+                    stripped = re.sub(r"^it\b", "", stripped)  # "as she put it, '…'"
                 adjacent = bool(re.fullmatch(r"[^\w]*(?:that)?[\s,:]*", stripped) or stripped.endswith(":"))
                 if adjacent or self._only_adverbials(cue.end, q.open_mark):
                     return (

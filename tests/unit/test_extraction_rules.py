@@ -395,3 +395,21 @@ def test_extract_the_president_is_not_the_vice_president() -> None:
     head = "President Barack Obama spoke first. Vice President Joseph R. Biden followed him on stage.\n\n"
     assert only(head + 'It was, the president said, "a stone of sorrow."').speaker == "Barack Obama"
     assert only(head + '"We are proud," the vice president said.').speaker == "Joseph R. Biden"
+
+
+# ------------------------------------------------------------------ "as X put it"
+
+
+def test_extract_as_put_it_before_a_quotation() -> None:
+    q = only('As Ana Ruiz, a tax lawyer at the center, recently put it, "Did he lower his taxes?"')
+    assert q.speaker == "Ana Ruiz"
+    assert q.kind == "direct"
+
+
+def test_extract_as_put_it_after_a_partial_quotation() -> None:
+    q = only('The test is a "lawful source of income," as the Harbour Authority put it.')
+    assert q.speaker == "Harbour Authority"
+
+
+def test_extract_put_it_inside_a_quotation_is_not_a_cue() -> None:
+    assert only('"We will put it to a vote," Ana Ruiz said.').speaker == "Ana Ruiz"
