@@ -940,6 +940,7 @@ class _Extractor:
         if j < len(toks) and toks[j].low in _DETERMINERS and toks[j].low not in ("that", "this", "one"):
             det = toks[j]
             j += 1
+        j = self._skip_number_modifier(toks, j)  # "9/11 widow Terry Strada", "42-year-old widow"
         start_j = j
         while j < len(toks):
             t = toks[j]
@@ -1004,6 +1005,18 @@ class _Extractor:
         if sp is None:
             return None
         return sp, j
+
+    @staticmethod
+    def _skip_number_modifier(toks: Sequence[_Token], j: int) -> int:
+        """The index after a leading numeric modifier ("9/11", "42-year-old") before a title or name."""
+        if j >= len(toks) or not toks[j].text[:1].isdigit():
+            return j
+        k = j + 1
+        if k + 1 < len(toks) and toks[k].text == "/" and toks[k + 1].text[:1].isdigit():
+            k += 2
+        if k < len(toks) and (toks[k].is_cap or toks[k].low in _ROLE_NOUNS or toks[k].low in _TITLE_WORDS):
+            return k
+        return j
 
     def _make_speaker(
         self, toks_np: Sequence[_Token], det: _Token | None, *, allow_description: bool

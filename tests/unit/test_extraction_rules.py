@@ -413,3 +413,8 @@ def test_extract_as_put_it_after_a_partial_quotation() -> None:
 
 def test_extract_put_it_inside_a_quotation_is_not_a_cue() -> None:
     assert only('"We will put it to a vote," Ana Ruiz said.').speaker == "Ana Ruiz"
+
+
+def test_extract_numeric_modifier_before_an_inverted_speaker() -> None:
+    assert only("“The rules are wrong,” said 9/11 widow Ana Ruiz.").speaker == "Ana Ruiz"
+    assert only("“The rules are wrong,” said 42-year-old widow Ana Ruiz.").speaker == "Ana Ruiz"
