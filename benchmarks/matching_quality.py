@@ -289,10 +289,12 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 # ---- thresholds -------------------------------------------------------------------------------------------
 
 
-def threshold_report(statements: Sequence[Statement], split: str, weights: FusionWeights | None) -> None:
+def threshold_report(
+    statements: Sequence[Statement], split: str, weights: FusionWeights | None, *, semantic: bool = False
+) -> None:
     """Top-1 score distributions: correct, wrong, and "nothing on record" (relevant statements dropped)."""
     queries = load_queries(split)
-    index = build_index(statements, weights)
+    index = build_index(statements, weights, semantic=semantic)
     correct, wrong = [], []
     for q in queries:
         top = index.search(GUILD, q.text, limit=1)
@@ -301,9 +303,10 @@ def threshold_report(statements: Sequence[Statement], split: str, weights: Fusio
     # Held out: the same queries against an index without their relevant statements, nor the near-duplicates
     # of those (the data repeats many claims with other quote marks or the same headline).
     dropped = _with_near_duplicates(statements, {r for q in queries for r in q.relevant})
-    held_out = build_index([s for s in statements if s.id not in dropped], weights)
+    held_out = build_index([s for s in statements if s.id not in dropped], weights, semantic=semantic)
     none = [top[0].score if (top := held_out.search(GUILD, q.text, limit=1)) else 0.0 for q in queries]
-    print(f"\n## Top-1 score distribution, {split} ({len(queries)} queries)\n")
+    model = "hybrid + semantic" if semantic else "lexical"
+    print(f"\n## Top-1 score distribution, {model}, {split} ({len(queries)} queries)\n")
     print("| set | n | p10 | p25 | p50 | p75 | p90 |")
     print("|---|---|---|---|---|---|---|")
     for name, values in (("correct top-1", correct), ("wrong top-1", wrong), ("nothing on record", none)):
@@ -403,6 +406,8 @@ def main() -> None:
     if args.thresholds:
         for split in ("ct2020-train", "ct2020-dev"):
             threshold_report(statements, split, weights)
+            if semantic:
+                threshold_report(statements, split, sem_weights, semantic=True)
 
 
 if __name__ == "__main__":
