@@ -712,6 +712,9 @@ def _is_possessive(word: str) -> bool:
     return word.endswith(("'s", "’s", "s'", "s’"))
 
 
+_MAX_SENTENCE_CHARS = 1500
+
+
 class _Extractor:
     def __init__(self, text: str, published: date | None, *, outlet: str | None, url: str | None) -> None:
         self.text = text
@@ -815,7 +818,22 @@ class _Extractor:
                     start = end
             if start < pe:
                 out.append(_Sentence(start, pe, p_idx))
-        return out
+        return [piece for sent in out for piece in self._bounded(sent)]
+
+    def _bounded(self, sent: _Sentence) -> list[_Sentence]:
+        """A run-on "sentence" (no real news sentence is this long) is cut at spaces, which keeps every
+        per-sentence scan short, so no input can make extraction quadratic."""
+        if sent.end - sent.start <= _MAX_SENTENCE_CHARS:
+            return [sent]
+        pieces: list[_Sentence] = []
+        start = sent.start
+        while sent.end - start > _MAX_SENTENCE_CHARS:
+            cut = self.masked.rfind(" ", start + 1, start + _MAX_SENTENCE_CHARS)
+            cut = cut + 1 if cut > start else start + _MAX_SENTENCE_CHARS
+            pieces.append(_Sentence(start, cut, sent.para))
+            start = cut
+        pieces.append(_Sentence(start, sent.end, sent.para))
+        return pieces
 
     def _mentions_between(self, start: int, end: int) -> list[_Speaker]:
         lo = bisect.bisect_left(self.mention_pos, start)
