@@ -1922,6 +1922,10 @@ class _Extractor:
         dashed = self._dashed_after_name(q, sent_first, sent_last)
         if dashed is not None:
             return dashed, "after"
+        # 2d. 'X called the plan "a disaster"', 'X admires Putin as a "strong leader"': a label frame
+        framed = self._label_frame(q, sent_first, sent_last)
+        if framed is not None:
+            return framed, "frame"
         # 3. a cue elsewhere in the sentence (partial quotations)
         sent_atts = self._sentence_attribution(q, sent_first, sent_last)
         if sent_atts is not None:
@@ -1980,6 +1984,94 @@ class _Extractor:
             True,
             found[1],
         )
+
+    def _label_frame(self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence) -> _Attribution | None:
+        """'SUBJECT VERB (OBJECT) (as) "…"' for an evaluative or naming verb: the subject's words.
+
+        The frame is read on the reporter's words right before the quotation: a verb from
+        ``_FRAME_VERBS`` (not passive, not a noun), an optional particle ("referred to", "went after"),
+        an object of a few words without a clause break, then "as"/"to be"/"for …" or, for naming
+        verbs, the quotation right after the object. A quotation in noun-phrase position with no such
+        verb ("the so-called 'deal'", "the book 'X'") is not a frame.
+        """
+        head = self.masked[max(sent_first.start, q.open_mark - 40) : q.open_mark]
+        if _SCARE_PREFIX_RE.search(head):
+            return None
+        toks = self._tokens_in(sent_first.start, q.open_mark)
+        if not toks or _MASK in toks[-1].text:
+            return None
+        v = len(toks) - 1
+        while v >= 0 and len(toks) - v <= 16:
+            t = toks[v]
+            if _MASK in t.text or t.text in _FRAME_BREAKS:
+                return None
+            if t.low in _FRAME_BREAK_WORDS:
+                before = toks[v - 1] if v > 0 else None
+                noun = before is not None and (
+                    before.low in _DETERMINERS
+                    or before.low == "of"
+                    or _is_possessive(before.text)
+                    or (before.is_cap and t.low not in _BE_FORMS)
+                )
+                if not noun or t.low in _BE_FORMS | _FRAME_CLAUSE_WORDS:
+                    return None  # "Republican claims", "the statement" are nouns; "said" starts a clause
+            if t.low in _FRAME_VERBS:
+                break
+            v -= 1
+        else:
+            return None
+        if v < 0 or len(toks) - v > 16:
+            return None
+        verb = toks[v]
+        prev = [t for t in toks[max(0, v - 3) : v] if not t.low.endswith("ly")]
+        # "was dubbed" is passive; "has been pounding" is not
+        passive = bool(prev) and prev[-1].low in _BE_FORMS and not verb.low.endswith("ing")
+        if passive or (prev and (prev[-1].low in _FRAME_NOUN_BEFORE or _is_possessive(prev[-1].text))):
+            return None  # "was dubbed", "the call", "Trump's description"
+        middle = [t.low for t in toks[v + 1 :]]
+        base = _FRAME_VERBS[verb.low]
+        particle = _FRAME_PARTICLES.get(base)
+        if particle is not None:
+            if not middle or middle[0] != particle:
+                return None
+            middle = middle[1:]
+        if not self._frame_fits(base, middle):
+            return None
+        att = self._attribute_at_cue(verb, _Sentence(sent_first.start, sent_last.end, sent_first.para))
+        if att is None or att.np_start >= verb.start + len(verb.text) or not att.speaker.name:
+            return None
+        return _Attribution(
+            att.speaker,
+            verb.text,
+            verb.start,
+            verb.end,
+            (sent_first.start, q.open_mark),
+            (att.content[0], max(att.content[1], q.close_mark)),
+            min(att.confidence, 0.8),
+            False,
+            att.np_start,
+        )
+
+    @staticmethod
+    def _frame_fits(base: str, middle: Sequence[str]) -> bool:
+        """The words between a frame verb (and its particle) and the quotation make a label frame."""
+        # strip determiners and plain modifiers right before the quotation ("as a very", "the")
+        k = len(middle)
+        mods = 0
+        while k > 0 and mods < 3 and (middle[k - 1] in _DETERMINERS or middle[k - 1] in ("very", "truly")):
+            k -= 1
+            mods += 1
+        rest = list(middle[:k])
+        if not rest:  # 'blamed "reckless spending"'; 'called it "a disaster"' needs its object
+            return base in _FRAME_DIRECT
+        if rest[-1] == "as" or rest[-2:] == ["to", "be"] or rest[-2:] == ["as", "being"]:
+            obj = rest[: -1 if rest[-1] == "as" else -2]
+            return 0 < len(obj) <= 10 or (not obj and base in _FRAME_DIRECT)
+        if "for" in rest and base in _FRAME_FOR:
+            at = rest.index("for")
+            tail = rest[at + 1 :]
+            return at <= 10 and len(tail) <= 4 and all(w.isalpha() for w in tail)
+        return base in _FRAME_NAMING and 0 < len(rest) <= 6
 
     def _passive_question(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
         """'X was asked (by Y), "…?"': the question belongs to the asker (Y, or nobody named)."""
@@ -2257,6 +2349,7 @@ class _Extractor:
         words = " ".join(text[s:e] for s, e in q.spans)
         if _looks_like_title(words) and (
             how == "sentence"
+            or (how == "frame" and self.masked[max(0, q.open_mark - 30) : q.open_mark].rstrip()[-3:] != " as")
             or re.search(
                 r"\b(?:on|of|in|at|from|for|the|a|an|titled|called|named)\s*$|['’]s\s*$",
                 self.masked[max(0, q.open_mark - 30) : q.open_mark],
@@ -2297,6 +2390,8 @@ class _Extractor:
         )
 
     def _kind(self, q: _RawQuote, att: _Attribution, how: str) -> QuoteKind:
+        if how == "frame":
+            return "partial"
         if how in ("after", "before", "colon", "continue", "continue-para"):
             if how in ("continue", "continue-para", "colon"):
                 sent = self._sentence_at(q.open_mark)
@@ -2508,6 +2603,91 @@ _CAP_MODIFIERS = _words(
     filipino indonesian thai malaysian
     """
 )
+
+
+def _frame_forms(spec: str) -> dict[str, str]:
+    """'call called calls calling' lines → {form: base}; the first word of each line is the base."""
+    out: dict[str, str] = {}
+    for line in spec.strip().splitlines():
+        words = line.split()
+        for w in words:
+            out[w] = words[0]
+    return out
+
+
+# Evaluative and naming verbs that frame a short quotation as the subject's own label for something
+# ("called the plan 'a disaster'", "admires Putin as a 'strong leader'", "rated the claim 'false'").
+_FRAME_VERBS = _frame_forms(
+    """
+    call calls called calling
+    describe describes described describing
+    label labels labeled labelled labeling labelling
+    brand brands branded branding
+    dub dubs dubbed dubbing
+    nickname nicknames nicknamed nicknaming
+    tag tags tagged tagging
+    term terms termed terming
+    characterize characterizes characterized characterizing characterise characterises characterised
+    portray portrays portrayed portraying
+    depict depicts depicted depicting
+    paint paints painted painting
+    cast casts casting
+    rate rates rated rating
+    rank ranks ranked ranking
+    deem deems deemed deeming
+    view views viewed viewing
+    see sees saw seeing
+    regard regards regarded regarding
+    consider considers considered considering
+    admire admires admired admiring
+    hail hails hailed hailing
+    praise praises praised praising
+    laud lauds lauded lauding
+    applaud applauds applauded applauding
+    tout touts touted touting
+    dismiss dismisses dismissed dismissing
+    deride derides derided deriding
+    mock mocks mocked mocking
+    ridicule ridicules ridiculed ridiculing
+    denounce denounces denounced denouncing
+    condemn condemns condemned condemning
+    decry decries decried decrying
+    slam slams slammed slamming
+    blast blasts blasted blasting
+    attack attacks attacked attacking
+    criticize criticizes criticized criticizing criticise criticises criticised
+    lambaste lambastes lambasted lambasting
+    pound pounds pounded pounding
+    hammer hammers hammered hammering
+    blame blames blamed blaming
+    credit credits credited crediting
+    fault faults faulted faulting
+    refer refers referred referring
+    reference references referenced referencing
+    cite cites cited citing
+    invoke invokes invoked invoking
+    go goes went gone going
+    single singles singled singling
+    """
+)
+_FRAME_PARTICLES = {"refer": "to", "go": "after", "single": "out"}
+# verbs whose label may follow the object directly ("called the plan 'a disaster'")
+_FRAME_NAMING = _words("call dub nickname label brand tag term deem rate consider")
+# verbs whose object may be the quotation itself ('blamed "reckless spending"')
+_FRAME_DIRECT = _words(
+    "blame cite invoke reference tout praise laud applaud hail decry denounce condemn deride mock dismiss"
+)
+# verbs of praise and blame that take a reason ("lauded Mr. Clarke for helping develop 'new ideas'")
+_FRAME_FOR = _words(
+    "praise laud applaud hail credit blame fault criticize criticise slam blast attack mock ridicule "
+    "deride lambaste denounce condemn"
+)
+_FRAME_BREAKS = frozenset({",", ";", ":", "—", "–", "--", "(", ")", ".", "?", "!"})
+_FRAME_CLAUSE_WORDS = _words(
+    "that who whom which whose where when while because if although though since but he she they we i"
+)
+_FRAME_BREAK_WORDS = _FRAME_CLAUSE_WORDS | _BE_FORMS | (_SPEECH_VERBS - frozenset(_FRAME_VERBS))
+_FRAME_NOUN_BEFORE = _words("the a an this that his her its their our so")
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
 
 
@@ -2614,7 +2794,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"(?:\s*(?:,\s*)?(?:"
     r"\b(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
     r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
-    r"are|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
+    r"are|been|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
     r"further|additionally|ultimately|finally|openly|not|has\s+long|has\s+repeatedly|has\s+since)|n't"
     r"|\b(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
     rf"|{_TIME_EXPR}"

@@ -418,3 +418,54 @@ def test_extract_put_it_inside_a_quotation_is_not_a_cue() -> None:
 def test_extract_numeric_modifier_before_an_inverted_speaker() -> None:
     assert only("“The rules are wrong,” said 9/11 widow Ana Ruiz.").speaker == "Ana Ruiz"
     assert only("“The rules are wrong,” said 42-year-old widow Ana Ruiz.").speaker == "Ana Ruiz"
+
+
+# ------------------------------------------------------------------ label frames (evaluative and naming verbs)
+
+
+def test_extract_label_frame_with_as_gives_the_subject() -> None:
+    q = only("Gov. Rosa Vance openly admires Premier Ito as a “strong leader,” comparing him to her rivals.")
+    assert (q.quote, q.speaker, q.kind, q.cue) == ("strong leader", "Rosa Vance", "partial", "admires")
+
+
+def test_extract_label_frame_after_a_particle() -> None:
+    q = only('In recent weeks, Councilman Omar Reyes has gone after the mayor as a "career bureaucrat."')
+    assert (q.speaker, q.cue) == ("Omar Reyes", "gone")
+    q = only("Dana Whitfield referred to the merger as “a slow-motion disaster” on Thursday.")
+    assert (q.speaker, q.said_on) == ("Dana Whitfield", date(2024, 7, 11))
+
+
+def test_extract_label_frame_naming_verb_with_object() -> None:
+    text = "A fact-checker wrote about PolitiFact last year.\n\nPolitiFact rated the claim “mostly false.”"
+    q = only(text)
+    assert (q.quote, q.speaker, q.kind) == ("mostly false.", "PolitiFact", "partial")
+
+
+def test_extract_label_frame_progressive_and_for_reason() -> None:
+    q = only("Senator Maria Lopez has been steadily pounding the bill as a “giveaway” for months.")
+    assert q.speaker == "Maria Lopez"
+    q = only("In January, Gov. Earl Hayes lauded Mr. Clarke in his address for helping develop “new ideas.”")
+    assert q.speaker == "Earl Hayes"
+
+
+def test_extract_label_frame_keeps_a_title_after_as() -> None:
+    q = only("Twenty years ago, a Times article hailed the developer as “The Comeback Kid” for his work.")
+    assert (q.quote, q.speaker) == ("The Comeback Kid", "a Times article")
+
+
+def test_extract_label_frame_continues_to_a_coordinated_label() -> None:
+    found = quotes("Rep. Ann Cole described the plan as “reckless” and “cruel.”")
+    assert [(q.quote, q.speaker) for q in found] == [("reckless", "Ann Cole"), ("cruel.", "Ann Cole")]
+
+
+def test_extract_no_label_frame_for_scare_quotes_and_titles() -> None:
+    assert quotes("The so-called “Dream Act” was passed by the Senate last year.") == []
+    assert quotes("The bill, known as the “Justice Act,” passed with wide support.") == []
+    assert quotes("Ana Ruiz praised the book “Hillbilly Elegy” at the library.") == []
+    assert quotes("He was dubbed “the Comeback Kid” by reporters.") == []
+    assert quotes("Critics of the “deal” gathered outside the hall on Monday.") == []
+
+
+def test_extract_no_label_frame_for_a_noun_or_passive_verb() -> None:
+    assert quotes("The mayor's description of the port as “a relic” drew laughs in the hall.") == []
+    assert quotes("Crows are considered the “homicide detectives” of the bird world.") == []
