@@ -1260,6 +1260,15 @@ class _Extractor:
                 return "f"
         return self.gender_evidence.get(" ".join(words))
 
+    def _owner_in_phrase(self, ment: _Speaker) -> bool:
+        """'in an interview with Russia's network RT he …': a possessive owner inside a prepositional
+        phrase is not the antecedent of a pronoun that follows in the same sentence."""
+        end = ment.pos + len(ment.name)
+        if not _is_possessive(self.masked[ment.pos : end + 2]):
+            return False
+        before = re.search(r"(\w+)\s+$", self.masked[max(0, ment.pos - 20) : ment.pos])
+        return before is not None and before.group(1).lower() in _LOCATION_PREPS
+
     def _bare_given_name(self, word: str) -> bool:
         """A one-word name ("Melanie") that no fuller name in the article ends with is a given name."""
         found = self._given_name_cache.get(word)
@@ -1284,7 +1293,7 @@ class _Extractor:
         sent = self._sentence_at(pos)
         # 1. a name earlier in the same sentence (the subject-ish first mention)
         for ment in self._mentions_between(sent.start, pos):
-            if ment.subject_like and self._fits(ment, want, gender):
+            if ment.subject_like and not self._owner_in_phrase(ment) and self._fits(ment, want, gender):
                 return self._canonical(ment, gender=gender)
         # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
         recent_speaker = None
@@ -2013,7 +2022,7 @@ class _Extractor:
                     or _is_possessive(before.text)
                     or (before.is_cap and t.low not in _BE_FORMS)
                 )
-                if not noun or t.low in _BE_FORMS | _FRAME_CLAUSE_WORDS:
+                if not noun or t.low in _FRAME_BREAK_WORDS - _SPEECH_VERBS:
                     return None  # "Republican claims", "the statement" are nouns; "said" starts a clause
             if t.low in _FRAME_VERBS:
                 break
@@ -2686,7 +2695,7 @@ _FRAME_BREAKS = frozenset({",", ";", ":", "—", "–", "--", "(", ")", ".", "?"
 _FRAME_CLAUSE_WORDS = _words(
     "that who whom which whose where when while because if although though since but he she they we i"
 )
-_FRAME_BREAK_WORDS = _FRAME_CLAUSE_WORDS | _BE_FORMS | (_SPEECH_VERBS - frozenset(_FRAME_VERBS))
+_FRAME_BREAK_WORDS = _FRAME_CLAUSE_WORDS | (_BE_FORMS - {"being"}) | (_SPEECH_VERBS - frozenset(_FRAME_VERBS))
 _FRAME_NOUN_BEFORE = _words("the a an this that his her its their our so")
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
 
@@ -2788,7 +2797,7 @@ _PP_EXPR = (
     r"Instagram|X|television|TV|radio|CNN|MSNBC|Fox(?:\s+News)?|NBC|ABC|CBS|NPR|reporters|journalists|"
     r"response|reply|answer|court|filing|documents?|testimony|report|note|blog|website|book|memo|"
     r"readout|notice|communique|announcement)"
-    r"(?:\s+(?:with|to|on|for|at|in)\s+(?:[\w’'.\-]+\s+){0,4}?[\w’'.\-]+)?"
+    r"(?:\s+(?:with|to|on|for|at|in)\s+(?:[\w’'.\-]+\s+){0,4}?(?!(?:he|she|they|we|I)\b)[\w’'.\-]+)?"
 )
 _PRE_VERB_SKIP_RE = re.compile(
     r"(?:\s*(?:,\s*)?(?:"

@@ -469,3 +469,13 @@ def test_extract_no_label_frame_for_scare_quotes_and_titles() -> None:
 def test_extract_no_label_frame_for_a_noun_or_passive_verb() -> None:
     assert quotes("The mayor's description of the port as “a relic” drew laughs in the hall.") == []
     assert quotes("Crows are considered the “homicide detectives” of the bird world.") == []
+
+
+def test_extract_pronoun_after_interview_phrase_is_the_subject() -> None:
+    text = (
+        "Mayor Tom Hale has close ties to Ruritania.\n\n"
+        "A few days ago in an interview with Ruritania’s state network RTV he blasted the press "
+        "for being “utterly dishonest.”"
+    )
+    q = only(text)
+    assert (q.quote, q.speaker, q.cue) == ("utterly dishonest.", "Tom Hale", "blasted")
