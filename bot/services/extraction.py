@@ -97,7 +97,7 @@ _SPEECH_VERBS = _words(
     recommended estimate estimated pronounce pronounced blame blames blamed credit credited thank
     thanked apologize apologized apologised welcome welcomed explain adds texted emailed messaged
     posted wrote tells brand brands branded characterize characterizes characterized characterise
-    characterised portray portrays portrayed depict depicts depicted
+    characterised portray portrays portrayed depict depicts depicted sing sings sang sung singing
     """
 )
 
@@ -1579,8 +1579,8 @@ class _Extractor:
     @staticmethod
     def _is_passive(toks: Sequence[_Token], n: int) -> bool:
         """A verb of addressing after a form of "be" ("was asked", "were repeatedly told")."""
-        if toks[n].low not in _ADDRESSEE_VERBS:
-            return False
+        if toks[n].low not in _ADDRESSEE_VERBS and not toks[n].low.endswith("ed"):
+            return False  # "was asked", "has been called": the subject is spoken to or about
         k = n - 1
         while k >= 0 and toks[k].low.endswith("ly") and k >= n - 2:
             k -= 1
@@ -1637,7 +1637,11 @@ class _Extractor:
             k = len(prev_toks)
             while k > 0 and prev_toks[k - 1].low in _ADVERB_SKIP:
                 k -= 1
-            if participle or (k > 0 and prev_toks[k - 1].low in ("and", "but", "then")):
+            linked = k > 0 and (
+                prev_toks[k - 1].low in ("and", "but", "then")
+                or (low.endswith("ing") and prev_toks[k - 1].low in _SUBORDINATE_BEFORE_ING)
+            )
+            if participle or linked:
                 # "X defended it, calling …" / "he laughed and said …": the subject of the clause
                 end = prev_toks[k - 1].start if k > 0 else cue.start
                 found = self._clause_subject_np(sent.start, end) or (
@@ -2576,6 +2580,7 @@ _ADDRESSEE_VERBS = _words(
 _TIME_WORDS = _words("in on at last this that early late year week month ago") | frozenset(
     m.lower() for m in calendar.month_name if m
 )
+_SUBORDINATE_BEFORE_ING = _words("before after while by without when")  # "… before asking her"
 _SELF_WORDS = frozenset(("himself", "herself", "themselves", "itself", "as"))
 _BE_FORMS = frozenset(("was", "were", "is", "are", "be", "been", "being"))
 _GROUP_OF_RE = re.compile(
@@ -2809,6 +2814,8 @@ _PRE_VERB_SKIP_RE = re.compile(
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|\([^()]{0,60}\)"
+    # "X, the chief of Y -- the company that owns Z -- told"
+    r"|(?:,\s*(?:a|an|the)\s[^,;—–]{1,120}?)?\s(?:--|[—–])\s[^—–;]{1,160}?\s(?:--|[—–])"
     r"|,\s*(?:\d{1,3}|\(?[RDI]-[A-Z][\w.]{0,10}\)?|[A-Z][a-z]{1,5}\.),"
     r"|(?P<appos>,\s*(?:a|an|the|who|whose|which|his|her|its|their|one|now|then|also|former|himself|herself|"
     r"[a-z][\w\-]*|(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w\-]*['’]s?\s+[a-z][\w\-]*)\b[^,;]{0,120},)"

@@ -479,3 +479,33 @@ def test_extract_pronoun_after_interview_phrase_is_the_subject() -> None:
     )
     q = only(text)
     assert (q.quote, q.speaker, q.cue) == ("utterly dishonest.", "Tom Hale", "blasted")
+
+
+def test_extract_sung_words_and_a_cue_after_before() -> None:
+    text = (
+        "The singer Nora Vale appeared in a new clip.\n\n"
+        "“Keep your hands in sight,” Vale sings to the senator before asking her, “Where do we go from here?”"
+    )
+    found = quotes(text)
+    assert [(q.quote, q.speaker) for q in found] == [
+        ("Keep your hands in sight", "Nora Vale"),
+        ("Where do we go from here?", "Nora Vale"),
+    ]
+
+
+def test_extract_participle_after_by_takes_the_clause_subject() -> None:
+    text = "Dr. Paul Grant then appeared on the radio and began by saying he would “never” do it."
+    assert only(text).speaker == "Paul Grant"
+
+
+def test_extract_subject_before_a_dash_appositive() -> None:
+    text = (
+        "Ian Moss, the chief executive of Lumen Media -- the studio that makes the show, which also "
+        "streams online -- told me, “We just make content.”"
+    )
+    assert only(text).speaker == "Ian Moss"
+
+
+def test_extract_passive_label_is_not_the_subjects_words() -> None:
+    text = "Dr. Ray Lum — surgeon and TV star — has been called a charlatan for selling “quack” cures."
+    assert quotes(text) == []
