@@ -113,7 +113,10 @@ def _norm_speaker(s: str | None) -> str:
 # conventions score the way that evaluation does, without accepting anything it would reject:
 # - a named gold speaker with a title left on ("Secretary General Ban Ki-moon") also accepts the bare
 #   name, since titles are removed; a bare gold surname ("Nervo") accepts the fullest form of it in the
-#   article when only one person of that surname is named there (surnames are expanded);
+#   article when only one person of that surname is named there (surnames are expanded), whatever its
+#   case ("PENCE" in a transcript) and not counting a title before it ("Governor Pence") as a given name;
+# - an acronym and the name it abbreviates are one speaker when the article writes both ("IMF" and
+#   "the International Monetary Fund"): the initials of the name's words must spell the acronym;
 # - a definite description ("the president", "the Vermont senator", "the campaign") also accepts the
 #   name the article attaches it to: the description's role noun next to the name in one sentence
 #   ("President Barack Obama", "Obama, the president", "the Clinton campaign"). Indefinite descriptions
@@ -138,12 +141,18 @@ _DEFINITE = frozenset({"the", "his", "her", "its", "their", "this", "that"})
 _PRONOUNS = frozenset({"i", "he", "she", "it", "they", "we", "you", "who", "which", "him", "her", "them"})
 
 
+# Titles before a surname ("Gov. Pence", "Governor Pence") that are not given names.
+_TITLE_ABBREVIATIONS = frozenset(
+    str.split("mr mrs ms dr sen rep gov gen lt col sgt capt maj adm prof rev vice former first lady")
+)
+
+
 def _mention_forms(name: str, text: str) -> list[tuple[str, set[str]]]:
     """The first name and the name forms the article writes before the single word ``name``."""
     out: list[tuple[str, set[str]]] = []
-    for m in re.finditer(r"\b((?:[A-Z][\w'’.-]*\s+){1,3})" + re.escape(name) + r"\b", text):
+    for m in re.finditer(r"\b((?:[A-Z][\w'’.-]*\s+){1,3})(?i:" + re.escape(name) + r")\b", text):
         words = _norm_speaker(m.group(1) + name).split()
-        given = [w for w in words[:-1] if len(w) > 1]
+        given = [w for w in words[:-1] if len(w) > 1 and w not in _TITLE_ABBREVIATIONS | _ROLE_HEADS]
         if given:
             out.append((given[-1], {" ".join(words[i:]) for i in range(len(words) - 1)}))
     return out
@@ -170,6 +179,24 @@ def _description_names(desc: str, pred: str, text: str) -> bool:
             if abs(i - j) <= 6:
                 return True
     return False
+
+
+_ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "on", "in", "to", "at"})
+
+
+def _acronym_of(short: str, full: str, text: str) -> bool:
+    """Is ``short`` the acronym of the name ``full`` (both normalised), which the article writes out?
+
+    "imf" / "international monetary fund": the initials of the name's words (function words skipped)
+    spell the acronym, and the article has both the acronym in capitals and the name capitalised.
+    """
+    words = [w for w in full.split() if w not in _ACRONYM_SKIP]
+    if len(short.split()) != 1 or len(words) < 2 or "".join(w[0] for w in words) != short:
+        return False
+    if not re.search(r"\b" + re.escape(short.upper()) + r"\b", text):
+        return False
+    spelled = r"\s+(?:(?:of|and|for|the|on|in|to|at)\s+)?".join(re.escape(w.capitalize()) for w in words)
+    return re.search(r"\b" + spelled + r"\b", text) is not None
 
 
 def speaker_scorable(gold: dict[str, object]) -> bool:
@@ -206,6 +233,8 @@ def speaker_ok(pred: str | None, gold: dict[str, object], text: str = "") -> boo
             found = _mention_forms(str(gold.get("speaker")), text)
             if len({given for given, _ in found}) == 1 and any(p in forms for _, forms in found):
                 return True  # a surname left unexpanded
+    if any(_acronym_of(p, f, text) or _acronym_of(f, p, text) for f in forms):
+        return True  # "IMF" for "the International Monetary Fund" written in the same article
     return not gold.get("speaker_named") and _description_names(str(gold.get("speaker") or ""), p, text)
 
 
