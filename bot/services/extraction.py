@@ -888,6 +888,30 @@ class _Extractor:
         self.mentions.sort(key=lambda s: s.pos)
         self.mention_pos = [m.pos for m in self.mentions]
         self._given_name_cache.clear()  # the entities are complete only now
+        self._learn_kin_genders()
+
+    def _learn_kin_genders(self) -> None:
+        """'his wife, Heidi', 'her husband Paul Ames': a kinship noun tells the named person's gender.
+
+        The name may be a bare given name; every full name in the article that starts with it (or
+        ends with it) gets the gender, unless the article gives that name both genders.
+        """
+        seen: dict[str, Gender | None] = {}
+        for m in _KIN_NAME_RE.finditer(self.masked):
+            gender = _gender_from_words([m.group("kin")])
+            key = _norm_key(_strip_possessive(m.group("name")))
+            if gender is not None and key:
+                seen[key] = gender if seen.get(key, gender) == gender else None
+        for key, gender in seen.items():
+            if gender is None:
+                continue
+            for ent_key, ent in self.entities.items():
+                ent_words = ent_key.split()
+                if ent.kind == "person" and (
+                    ent_key == key or ent_words[0] == key or ent_key.endswith(" " + key)
+                ):
+                    self.gender_evidence.setdefault(ent_key, gender)
+            self.gender_evidence.setdefault(key, gender)
 
     def _described_person(self, toks: Sequence[_Token], i: int) -> tuple[_Speaker, int] | None:
         """'The Republican nominee' → the last person mentioned with such a title (for pronouns)."""
@@ -1185,11 +1209,20 @@ class _Extractor:
                     if len(alike) == 1:
                         best = alike[0]
             spoken = {s.name for _p, s in getattr(self, "_speakers_so_far", [])}
-            if own is None and spoken:
+            if spoken:
                 # one of them has already been quoted: a bare surname goes on quoting that person
-                quoted = [pc for pc in before if pc[1].name in spoken] or (
-                    [(0, c) for c in full if c.name in spoken] if not before else []
-                )
+                # (or, when none nearby has been, the one person of that surname already quoted: a
+                # relative named in passing, "his father, Rafael Cruz", does not take over the surname)
+                quoted = [pc for pc in before if pc[1].name in spoken] if own is None else []
+                quoted = quoted or [
+                    (0, c)
+                    for c in full
+                    if c.name in spoken
+                    and (
+                        own is None
+                        or self._gender_of(_Speaker(c.name, "person", None, True, 0)) in (own, None)
+                    )
+                ]
                 if len(quoted) == 1 or len({pc[1].name for pc in quoted}) == 1:
                     before = quoted
             if before:
@@ -1327,9 +1360,38 @@ class _Extractor:
             choice = recent_speaker if recent_speaker[0] >= subject[0] else subject
         else:
             choice = recent_speaker or subject
+        if gender is not None:
+            # a name whose gender the article confirms beats a closer-or-equal guess of unknown gender
+            # only when it is nearer: "… said Len Burman. … with Hillary Clinton lambasting it. 'X,' she said"
+            known = (
+                choice is not None and self._gender_of(self._canonical(choice[1], gender=gender)) is not None
+            )
+            if not known and (choice is None or choice is recent_speaker):
+                confirmed = self._confirmed_antecedent(sent, pos, want, gender)
+                if confirmed is not None and (choice is None or confirmed.pos > choice[0]):
+                    choice = (confirmed.pos, confirmed)
         if choice is None:
             return None
         return self._canonical(choice[1], gender=gender)
+
+    def _confirmed_antecedent(
+        self, sent: _Sentence, pos: int, want: SpeakerKind | None, gender: Gender
+    ) -> _Speaker | None:
+        """The nearest person before ``pos`` (in this or the previous sentence, in any position)
+        whose gender the article confirms to be ``gender``."""
+        idx = bisect.bisect_right(self.sent_starts, sent.start) - 1
+        prev_start = self.sentences[max(idx - 1, 0)].start
+        for ment in reversed(self._mentions_between(prev_start, pos)):
+            if want is not None and ment.kind != want:
+                continue
+            if self._owner_in_phrase(ment):
+                continue
+            own = self._gender_of(ment)
+            if own is None:
+                own = self._gender_of(self._canonical(ment))  # not forced by the pronoun
+            if own == gender:
+                return ment
+        return None
 
     # ---------------------------------------------------------------- attribution
 
@@ -2714,6 +2776,12 @@ def _gender_from_words(words: Iterable[str]) -> Gender | None:
             return "f"
     return None
 
+
+_KIN_NAME_RE = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[A-Z][\w'’-]*['’]s)\s+(?:(?:late|former|then|ex|new|eldest|youngest|older|younger)"
+    r"[\s-]+)?(?P<kin>wife|husband|widow|mother|father|son|daughter|brother|sister|niece|nephew|"
+    r"aunt|uncle|grandmother|grandfather)\s*,?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
 
 _TITLE_EXPANSIONS = {
     "sen": "senator lawmaker",

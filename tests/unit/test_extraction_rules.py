@@ -509,3 +509,35 @@ def test_extract_subject_before_a_dash_appositive() -> None:
 def test_extract_passive_label_is_not_the_subjects_words() -> None:
     text = "Dr. Ray Lum — surgeon and TV star — has been called a charlatan for selling “quack” cures."
     assert quotes(text) == []
+
+
+# ------------------------------------------------------------------ shared surnames and kin genders
+
+
+def test_extract_shared_surname_stays_with_the_person_already_quoted() -> None:
+    text = (
+        "Senator Omar Delgado endorsed the governor on Friday.\n\n"
+        "“I will vote for him,” Delgado wrote.\n\n"
+        "His opponents had mocked his sister, Lucia Delgado, and his uncle, Tomas Delgado, for months.\n\n"
+        "“I will not forget that,” Delgado said in May."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Omar Delgado", "Omar Delgado"]
+
+
+def test_extract_kin_noun_gives_the_gender_of_a_named_relative() -> None:
+    text = (
+        "Senator Dana Kell spoke in Toledo on Friday.\n\n"
+        "“We won,” Kell said.\n\n"
+        "Later her husband, Robin Kell, was booed by the crowd.\n\n"
+        "“That hurt,” she said."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Dana Kell", "Dana Kell"]
+
+
+def test_extract_gendered_pronoun_prefers_a_nearer_name_of_that_gender() -> None:
+    text = (
+        "“Rates will fall,” said Tal Oren, head of the Marlow Institute.\n\n"
+        "The plan has become a major issue, with Karen Voss — who has called for new taxes — attacking it.\n\n"
+        "“It is trickle-down all over again,” she said."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Tal Oren", "Karen Voss"]
