@@ -1183,6 +1183,12 @@ class _Extractor:
             candidates.append(ent)
             if best is None or _better(ent, best, key, sp.pos):
                 best = ent
+        if (
+            (best is None or best.name == sp.name)
+            and sp.kind == "organisation"
+            and re.fullmatch(r"[A-Z]{2,6}", sp.name)
+        ):
+            best = self._acronym_expansion(sp.name) or best
         if best is None:
             return sp
         full = [c for c in candidates if len(c.name.split()) >= 2 and c.kind == "person"]
@@ -1235,6 +1241,18 @@ class _Extractor:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             name = _COUNTRY_ABBREVIATIONS.get(name, name)
         return _Speaker(name, best.kind, title, True, sp.pos)
+
+    def _acronym_expansion(self, acronym: str) -> _Entity | None:
+        """'IMF' → 'International Monetary Fund' when the article also writes the name out: the
+        initials of its capitalised words (function words skipped) spell the acronym."""
+        found = [
+            ent
+            for key, ent in self.entities.items()
+            if ent.kind == "organisation"
+            and "".join(w[0] for w in key.split() if w not in _NON_NAME_WORDS).upper() == acronym
+            and len(key.split()) >= 2
+        ]
+        return found[0] if len({_norm_key(e.name).removeprefix("the ") for e in found}) == 1 else None
 
     def _resolve_description(self, sp: _Speaker) -> _Speaker:
         desc = sp.name

@@ -541,3 +541,9 @@ def test_extract_gendered_pronoun_prefers_a_nearer_name_of_that_gender() -> None
         "“It is trickle-down all over again,” she said."
     )
     assert [q.speaker for q in quotes(text)] == ["Tal Oren", "Karen Voss"]
+
+
+def test_extract_acronym_speaker_takes_the_name_the_article_writes_out() -> None:
+    text = "The Global Trade Council met in Geneva on Monday.\n\n“Tariffs hurt everyone,” the GTC said."
+    assert only(text).speaker == "Global Trade Council"
+    assert only("“Tariffs hurt everyone,” the GTC said on Monday.").speaker == "GTC"
