@@ -9,6 +9,8 @@ that only one process can win. Days already past are never back-filled.
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import os
 import re
@@ -53,6 +55,7 @@ MAX_STATEMENT_WINDOW = timedelta(days=7)
 RELATED_PER_HEADLINE = 2
 MAX_RELATED_HEADLINES = 5
 MAX_NEW_STATEMENTS = 50
+MAX_CLUSTERED_HEADLINES = 1500  # newest first; clustering is quadratic in the headlines
 SHOWN_OUTLETS = 2
 EXCERPT_CHARS = 300
 
@@ -608,7 +611,8 @@ class DigestService:
                     for st, sp in rows
                 ]
             claims_checked = await claims_repo.count_since(session, sub.guild_id, since)
-        stories = top_stories(headlines, sub.max_items)
+        # Clustering is pairwise and CPU-bound: keep it off the event loop, and bounded.
+        stories = await asyncio.to_thread(top_stories, headlines[:MAX_CLUSTERED_HEADLINES], sub.max_items)
         related = await self._related(sub, stories, threshold) if "related" in sub.sections else {}
         return compose(
             DigestInput(
@@ -631,12 +635,18 @@ class DigestService:
     ) -> dict[int, list[RelatedStatement]]:
         if self._index is None or not stories:
             return {}
-        wanted: dict[int, list[tuple[int, float]]] = {}
-        for story in stories:
-            hits = self._index.search(sub.guild_id, story.lead.title, limit=RELATED_PER_HEADLINE)
-            good = [(h.statement_id, h.score) for h in hits if h.score >= threshold]
-            if good:
-                wanted[story.lead.id] = good
+        index = self._index
+
+        def search_all() -> dict[int, list[tuple[int, float]]]:
+            found: dict[int, list[tuple[int, float]]] = {}
+            for story in stories:
+                hits = index.search(sub.guild_id, story.lead.title, limit=RELATED_PER_HEADLINE)
+                good = [(h.statement_id, h.score) for h in hits if h.score >= threshold]
+                if good:
+                    found[story.lead.id] = good
+            return found
+
+        wanted = await asyncio.to_thread(search_all)
         if not wanted:
             return {}
         ids = sorted({sid for pairs in wanted.values() for sid, _ in pairs})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -83,7 +85,8 @@ class IndexSync:
                 self.index.upsert(indexed(s))
             else:
                 self.index.remove(s.guild_id, s.id)
-        self.index.commit()
+        # No commit here: the next search commits first (in its worker thread), so the change is matchable
+        # at once while any embedding work of the semantic extra stays off the event loop.
 
     async def build(self, guild_id: int | None = None, batch: int = 5000) -> int:
         """Load every published statement (of one guild, or all) into the index; returns the count."""
@@ -122,4 +125,4 @@ class IndexSync:
             aliases = await speakers_repo.aliases(session, guild_id, speaker_id)
             rows, _ = await statements_repo.page(session, guild_id, speaker_id=speaker_id, limit=1_000_000)
             docs = [indexed(statement_from_row(r, sp, aliases)) for r in rows]
-        self.index.add_many(docs)
+        await asyncio.to_thread(self.index.add_many, docs)

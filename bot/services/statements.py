@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -329,7 +331,8 @@ class StatementService:
                     raise SpeakerNotFound(query.speaker)
                 speaker_id = sp.id
             if query.text and self._index is not None and status == "published":
-                hits = self._index.index.search(
+                hits = await asyncio.to_thread(
+                    self._index.index.search,
                     guild_id,
                     query.text,
                     limit=SEARCH_CANDIDATES,
