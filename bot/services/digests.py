@@ -10,7 +10,6 @@ that only one process can win. Days already past are never back-filled.
 from __future__ import annotations
 
 import asyncio
-
 import logging
 import os
 import re

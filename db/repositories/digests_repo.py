@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import DigestPostRow, DigestSubscriptionRow, SpeakerRow, StatementRow
+from db.models import AuditEntryRow, DigestPostRow, DigestSubscriptionRow, SpeakerRow, StatementRow
 
 
 async def add_subscription(
@@ -206,17 +206,25 @@ async def set_last_result(
 async def statements_created_between(
     session: AsyncSession, guild_id: int, since: datetime, until: datetime, *, limit: int = 200
 ) -> list[tuple[StatementRow, SpeakerRow]]:
-    """Published statements added to the record in (since, until], oldest first, with their speaker."""
+    """Statements that went on the record in (since, until] — added published, approved from the review
+    queue, or restored — and are still published; oldest first, with their speaker."""
+    went_on_record = (
+        select(AuditEntryRow.statement_id, func.max(AuditEntryRow.at).label("at"))
+        .where(
+            AuditEntryRow.guild_id == guild_id,
+            AuditEntryRow.action.in_(("create", "approve", "restore")),
+            AuditEntryRow.at > since,
+            AuditEntryRow.at <= until,
+        )
+        .group_by(AuditEntryRow.statement_id)
+        .subquery()
+    )
     stmt = (
         select(StatementRow, SpeakerRow)
+        .join(went_on_record, went_on_record.c.statement_id == StatementRow.id)
         .join(SpeakerRow, SpeakerRow.id == StatementRow.speaker_id)
-        .where(
-            StatementRow.guild_id == guild_id,
-            StatementRow.status == "published",
-            StatementRow.created_at > since,
-            StatementRow.created_at <= until,
-        )
-        .order_by(StatementRow.created_at, StatementRow.number)
+        .where(StatementRow.guild_id == guild_id, StatementRow.status == "published")
+        .order_by(went_on_record.c.at, StatementRow.number)
         .limit(limit)
     )
     return [(st, sp) for st, sp in (await session.execute(stmt)).all()]

@@ -548,3 +548,22 @@ async def test_digest_footer_counts_claims_checked_in_this_server_only(
     document = await services.digests.preview(GUILD, number)
     assert document.footer is not None
     assert document.footer.startswith("3 claims checked")
+
+
+async def test_statement_approved_after_a_digest_is_new_in_the_next(
+    services: Services, clock: FrozenClock
+) -> None:
+    await services.statements.add(
+        GUILD,
+        NewStatement(text="We will reopen the port.", speaker="Ana Ruiz", said_on=date(2024, 7, 11)),
+        actor_id=1,
+        status="pending",
+    )
+    number = await _setup(services)
+    first = await services.digests.preview(GUILD, number)
+    assert first.groups == ()
+    clock.advance(days=3)  # proposed long before the digest window; approved inside it
+    await services.statements.approve(GUILD, 1, actor_id=2)
+    clock.advance(hours=1)
+    second = await services.digests.preview(GUILD, number)
+    assert [s.number for g in second.groups for s in g.statements] == [1]
