@@ -233,7 +233,7 @@ _TITLE_WORDS = _words(
     spokesman spokeswoman spokesperson spokespeople ambassador attorney prosecutor sheriff
     commissioner officer deputy acting former candidate nominee chancellor premier
     emperor sultan sheikh superintendent inspector professor prof dr rev reverend
-    pastor bishop cardinal rabbi imam councilman councilwoman councilor alderman treasurer auditor
+    pastor bishop cardinal rabbi imam councilman councilwoman councilor councillor councilmember alderman treasurer auditor
     comptroller controller adviser advisor aide strategist manager pollster analyst economist
     lawyer counsel executive ceo cfo coo founder president-elect whip assistant
     undersecretary under envoy official officials press correspondent anchor reporter editor
@@ -713,6 +713,10 @@ def _is_possessive(word: str) -> bool:
 
 
 _MAX_SENTENCE_CHARS = 1500
+_CIRCUMSTANCE_RE = re.compile(
+    r"(?:after|before|during|at|in|on|following|outside|inside|while|from|with|by|upon|amid|ahead)\b",
+    re.IGNORECASE,
+)
 
 
 class _Extractor:
@@ -2596,6 +2600,8 @@ class _Extractor:
                     continue  # the content is one direct quotation, already proposed
                 if not re.search(r"\b\w+\b.*\b\w+\b.*\b\w+\b", seg):
                     continue
+                if _CIRCUMSTANCE_RE.match(self.masked[cs:ce]):
+                    continue  # '"…," she told reporters after the vote.': a circumstance, not what was said
                 said_on, exact = self._date_for(att, "paraphrase", None)
                 sp = att.speaker
                 out.append(

@@ -449,6 +449,10 @@ class ProposalService:
             raise ValidationError(f"Statement #{number} is {statement.status}, so it cannot be approved.")
         if unconfirmed_name(statement.context) is not None:
             raise ValidationError(f"Confirm the speaker of #{number} first, then approve it.")
+        if statement.said_on is None:
+            raise ValidationError(
+                f"The article does not say when #{number} was said; add the date with Edit, then approve it."
+            )
         same = await self._statements.find_same_words(guild_id, statement.speaker_name, statement.text)
         if same is not None:
             raise Conflict(

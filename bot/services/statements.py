@@ -175,6 +175,8 @@ class StatementService:
                     )
             if change.source_url is not None:
                 row.source_url = validation.url(change.source_url)
+            if "said_on" in change.clear and row.status == "published":
+                raise ValidationError(f"Statement #{number} is on record, so it needs the date it was said.")
             for field in change.clear:
                 if field in ("speaker_title", "context", "source_url", "source_name", "said_on"):
                     setattr(row, field, None)

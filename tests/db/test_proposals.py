@@ -428,3 +428,17 @@ async def test_pending_statements_never_in_digests(services: Services, clock: Fr
     await services.proposals.approve(GUILD, numbers[0], actor_id=MOD)
     after = await services.digests.preview(GUILD)
     assert len(after.groups) == 1
+
+
+async def test_approve_refuses_a_proposal_without_date_said(services: Services) -> None:
+    await services.statements.add(
+        GUILD,
+        NewStatement(text="We will not back down.", speaker="Ana Ruiz", said_on=None),
+        actor_id=1,
+        status="pending",
+    )
+    with pytest.raises(ValidationError, match="add the date with Edit"):
+        await services.proposals.approve(GUILD, 1, actor_id=2)
+    outcome = await services.proposals.approve_all(GUILD, [1], actor_id=2)
+    assert outcome.approved == ()
+    assert [n for n, _ in outcome.skipped] == [1]

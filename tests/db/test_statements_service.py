@@ -166,3 +166,9 @@ async def test_autocomplete_prefix_then_contains_at_most_25(services: Services) 
     assert len(names) == 25
     assert await services.speakers.autocomplete(G1, "smith") != []
     assert await services.speakers.autocomplete(G2, "speaker") == []
+
+
+async def test_published_statement_keeps_its_date_said(services: Services) -> None:
+    await services.statements.add(G1, _new(), actor_id=1)
+    with pytest.raises(ValidationError, match="needs the date"):
+        await services.statements.edit(G1, 1, StatementEdit(clear=frozenset({"said_on"})), actor_id=1)

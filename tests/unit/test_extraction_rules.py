@@ -547,3 +547,17 @@ def test_extract_acronym_speaker_takes_the_name_the_article_writes_out() -> None
     text = "The Global Trade Council met in Geneva on Monday.\n\n“Tariffs hurt everyone,” the GTC said."
     assert only(text).speaker == "Global Trade Council"
     assert only("“Tariffs hurt everyone,” the GTC said on Monday.").speaker == "GTC"
+
+
+def test_british_councillor_is_a_title() -> None:
+    [quote] = [
+        q
+        for q in extract_quotes('Councillor Priya Shah said Tuesday the plan "will fail."', date(2024, 7, 12))
+        if q.kind != "paraphrase"
+    ]
+    assert (quote.speaker, quote.speaker_title) == ("Priya Shah", "Councillor")
+
+
+def test_circumstance_after_cue_is_not_a_paraphrase() -> None:
+    quotes = extract_quotes('"We lost," Priya Shah told reporters after the vote.', date(2024, 7, 12))
+    assert [q.kind for q in quotes] == ["direct"]
