@@ -128,7 +128,7 @@ class Speakers(
     )
     @app_commands.describe(
         name="The speaker's name or one of their aliases",
-        new_name="The new name (the old one stays findable only if you add it as an alias)",
+        new_name="The new name (the old name is kept as an alias)",
         kind="Whether the speaker is a person or an organisation",
         description="A short description, up to 300 characters; `-` clears it",
     )

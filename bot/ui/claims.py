@@ -14,8 +14,8 @@ import discord
 
 from bot.services.claims import ClaimCheck, ClaimMatch, ClaimReport
 from bot.ui.embeds import fmt_date
-from bot.ui.statements_view import show_pointer, source_link, speaker_line
-from bot.ui.text import ELLIPSIS, safe, truncate
+from bot.ui.statements_view import show_pointer, speaker_line
+from bot.ui.text import ELLIPSIS, safe, source_link, truncate
 from bot.ui.views import OwnedView
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import discord
 from bot.services.digests import SECTION_TITLES, DigestDocument, Section
 from bot.services.feeds import FeedInfo, FeedTest
 from bot.ui.embeds import COLOUR
-from bot.ui.text import safe, truncate
+from bot.ui.text import safe, source_link, truncate
 
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_TITLE_LIMIT = 256
@@ -204,7 +204,7 @@ def feed_test(result: FeedTest) -> discord.Embed:
         when = discord.utils.format_dt(h.published, "R") if h.published else "no date"
         embed.add_field(
             name=truncate(safe(h.title, 200) or "(untitled)", 256),
-            value=f"{link('open', h.link) if h.link else 'no link'} · {when}"[:1024],
+            value=f"{source_link(h.link, None, 300) if h.link else 'no link'} · {when}",
             inline=False,
         )
     return embed

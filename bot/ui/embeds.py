@@ -7,7 +7,7 @@ from datetime import date
 import discord
 
 from bot.domain import KIND_LABELS, AuditEntry, GuildConfig, Statement
-from bot.ui.text import safe
+from bot.ui.text import safe, source_link
 
 COLOUR = discord.Colour.from_rgb(44, 95, 138)
 
@@ -72,9 +72,7 @@ def statement_summary(s: Statement, *, heading: str) -> discord.Embed:
     embed.add_field(name="Kind", value=kind_label(s.kind))
     embed.add_field(name="Status", value=s.status)
     if s.source_url or s.source_name:
-        link = safe(s.source_name or "source", 200)
-        value = f"[{link}]({s.source_url})" if s.source_url else link
-        embed.add_field(name="Source", value=value[:1024], inline=False)
+        embed.add_field(name="Source", value=source_link(s.source_url, s.source_name, 1024), inline=False)
     return embed
 
 

@@ -35,8 +35,8 @@ from bot.services.proposals import (
 )
 from bot.ui.embeds import COLOUR, fmt_date, kind_label
 from bot.ui.modals import ReopenFormView, StatementForm, StatementFormData
-from bot.ui.statements_view import source_link, speaker_line
-from bot.ui.text import code, safe, truncate
+from bot.ui.statements_view import speaker_line
+from bot.ui.text import code, safe, source_link, truncate
 from bot.ui.views import OwnedView
 
 log = logging.getLogger(__name__)

@@ -11,13 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Generic, TypeVar
-from urllib.parse import quote, urlsplit
 
 import discord
 
 from bot.domain import Page, Speaker, SpeakerProfile, Statement
 from bot.ui.embeds import COLOUR, fmt_date, kind_label
-from bot.ui.text import safe, truncate
+from bot.ui.text import link_target, safe, source_link, truncate
 from bot.ui.views import OwnedView, send
 
 log = logging.getLogger(__name__)
@@ -62,34 +61,6 @@ def speaker_line(statement: Statement, limit: int = RESULT_NAME_MAX) -> str:
     if statement.speaker_title:
         who = f"{who}, {statement.speaker_title}"
     return safe(who, limit)
-
-
-def _link_target(url: str) -> str | None:
-    """``url`` made safe as a markdown link target, or None when it is not a plain http(s) URL."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    # Characters that would end or break the ``(...)`` of a markdown link are percent-encoded.
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
-
-
-def source_link(url: str | None, name: str | None, limit: int = 300, *, too_long: str = "") -> str:
-    """``Outlet — [host](url)``; the link text is always the real host, so it cannot disguise the target.
-
-    A link that does not fit in ``limit`` becomes the bare host followed by ``too_long``.
-    """
-    label = safe(name, 100) if name else ""
-    sep = " — " if label else ""
-    if not url:
-        return label or "no source given"
-    target = _link_target(url)
-    host = safe(urlsplit(url).hostname or "", 80)
-    if target is None:
-        return truncate(label + sep + safe(url, max(20, limit - len(label) - len(sep))), limit)
-    link = f"[{host}]({target})"
-    if len(label) + len(sep) + len(link) <= limit:
-        return label + sep + link
-    return truncate(label + sep + host + (f" {too_long}" if too_long else ""), limit)
 
 
 def _timestamp(moment: datetime, style: str = "D") -> str:
@@ -168,7 +139,7 @@ def statement_card(statement: Statement) -> discord.Embed:
     embed.add_field(name="Kind", value=kind_label(statement.kind))
     if statement.status != "published":
         embed.add_field(name="Status", value=statement.status)
-    if statement.source_url and _link_target(statement.source_url):
+    if statement.source_url and link_target(statement.source_url):
         embed.url = statement.source_url  # the title links to the source, however long the URL
     source = source_link(
         statement.source_url, statement.source_name, FIELD_VALUE_MAX, too_long="(linked from the title)"

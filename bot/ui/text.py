@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit
 
 import discord
 
@@ -48,3 +49,31 @@ def code(text: str, limit: int = 100) -> str:
     """User input echoed back inside backticks, with backticks neutralised."""
     cleaned = text.replace("`", "ˋ").replace("\n", " ")
     return f"`{truncate(cleaned, limit) or ' '}`"
+
+
+def link_target(url: str) -> str | None:
+    """``url`` made safe as a markdown link target, or None when it is not a plain http(s) URL."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    # Characters that would end or break the ``(...)`` of a markdown link are percent-encoded.
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def source_link(url: str | None, name: str | None, limit: int = 300, *, too_long: str = "") -> str:
+    """``Outlet — [host](url)``; the link text is always the real host, so it cannot disguise the target.
+
+    A link that does not fit in ``limit`` becomes the bare host followed by ``too_long``.
+    """
+    label = safe(name, 100) if name else ""
+    sep = " — " if label else ""
+    if not url:
+        return label or "no source given"
+    target = link_target(url)
+    host = safe(urlsplit(url).hostname or "", 80)
+    if target is None:
+        return truncate(label + sep + safe(url, max(20, limit - len(label) - len(sep))), limit)
+    link = f"[{host}]({target})"
+    if len(label) + len(sep) + len(link) <= limit:
+        return label + sep + link
+    return truncate(label + sep + host + (f" {too_long}" if too_long else ""), limit)

@@ -211,3 +211,11 @@ async def test_user_text_is_escaped_and_never_pings(discord_env: DiscordEnv) -> 
     assert "@everyone" not in card["description"].replace("@\u200beveryone", "")
     assert "](" not in card["description"].replace("]\u200b(", "")
     assert discord_env.fake.messages_without_allowed_mentions() == []
+
+
+async def test_crafted_source_url_cannot_inject_a_masked_link(discord_env: DiscordEnv) -> None:
+    url = "https://example.com/a)_[Official_statement](https://evil.example/x"
+    result = await _add(discord_env, {"outlet": "Reuters"}, source_url=url)
+    source = next(f["value"] for f in result.embeds[0]["fields"] if f["name"] == "Source")
+    assert source.startswith("Reuters — [example.com](")
+    assert "](https://evil.example" not in source

@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain import Page, Speaker, SpeakerProfile, Statement
 from bot.ui import statements_view as views
+from bot.ui.text import source_link
 
 LONG = "*_`@" * 1000  # 4000 characters that all need escaping
 
@@ -171,11 +172,11 @@ def test_statement_card_worst_case_fits_discord_limits() -> None:
 def test_source_link_shows_the_real_host_and_cannot_break_out(
     url: str | None, name: str | None, expected: str
 ) -> None:
-    assert views.source_link(url, name) == expected
+    assert source_link(url, name) == expected
 
 
 def test_source_link_label_cannot_disguise_the_target() -> None:
-    out = views.source_link("https://evil.example/a", "https://bank.example")
+    out = source_link("https://evil.example/a", "https://bank.example")
     assert out.endswith("[evil.example](https://evil.example/a)")
 
 
