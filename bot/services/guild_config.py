@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import delete, update
@@ -28,6 +29,7 @@ from db.repositories import guild_config_repo
 
 log = logging.getLogger(__name__)
 # Calibrated on the claim-matching benchmark (see README, Claim matching).
+CACHE_TTL = timedelta(seconds=30)
 DEFAULT_STRONG = DEFAULT_STRONG_THRESHOLD
 DEFAULT_RELATED = DEFAULT_RELATED_THRESHOLD
 
@@ -63,16 +65,19 @@ class GuildConfigService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock = utc_now) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._cache: dict[int, GuildConfig] = {}
+        self._cache: dict[int, tuple[GuildConfig, datetime]] = {}
 
     async def get(self, guild_id: int) -> GuildConfig:
+        """The guild's settings; cached briefly, so a change made by another bot process applies within
+        ``CACHE_TTL`` (changes made here apply at once)."""
+        now = self._clock()
         cached = self._cache.get(guild_id)
-        if cached is not None:
-            return cached
+        if cached is not None and now - cached[1] < CACHE_TTL:
+            return cached[0]
         async with self._sessions.begin() as session:
             row = await guild_config_repo.get(session, guild_id)
             config = _to_config(guild_id, row)
-        self._cache[guild_id] = config
+        self._cache[guild_id] = (config, now)
         return config
 
     async def _update(self, guild_id: int, **values: object) -> GuildConfig:
@@ -86,7 +91,7 @@ class GuildConfigService:
                 setattr(row, key, value)
             row.updated_at = now
             config = _to_config(guild_id, row)
-        self._cache[guild_id] = config
+        self._cache[guild_id] = (config, self._clock())
         return config
 
     async def set_moderator_role(self, guild_id: int, role_id: int | None) -> GuildConfig:

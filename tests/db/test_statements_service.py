@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.container import Services
+from bot.container import Services, build_services
 from bot.domain import NewStatement, StatementEdit
 from bot.errors import Conflict, SpeakerNotFound, StatementNotFound, ValidationError
 from bot.services.statements import SearchQuery
+from bot.settings import Settings
+from tests.conftest import FrozenClock
 
 G1, G2 = 111, 222
 
@@ -172,3 +175,14 @@ async def test_published_statement_keeps_its_date_said(services: Services) -> No
     await services.statements.add(G1, _new(), actor_id=1)
     with pytest.raises(ValidationError, match="needs the date"):
         await services.statements.edit(G1, 1, StatementEdit(clear=frozenset({"said_on"})), actor_id=1)
+
+
+async def test_guild_settings_changed_by_another_process_apply_after_the_cache_expires(
+    services: Services, settings: Settings, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    other = build_services(settings, engine, clock=clock)
+    assert (await services.guild_config.get(G1)).timezone == "UTC"
+    await other.guild_config.set_timezone(G1, "Europe/Berlin")
+    assert (await services.guild_config.get(G1)).timezone == "UTC"
+    clock.advance(seconds=31)
+    assert (await services.guild_config.get(G1)).timezone == "Europe/Berlin"
