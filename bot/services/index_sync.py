@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +32,35 @@ def indexed(s: Statement) -> IndexedStatement:
     )
 
 
+GAP_TTL_S = 600.0
+MAX_GAPS = 200
+
+
+def update_gaps(
+    gaps: list[tuple[int, int, float]], last_id: int, seen: list[int], now: float
+) -> list[tuple[int, int, float]]:
+    """Open id ranges after reading ``seen`` (ascending): remove what was seen, add holes newer than
+    ``last_id``, forget ranges older than GAP_TTL_S (ids of rolled-back transactions never appear)."""
+    seen_set = set(seen)
+    out: list[tuple[int, int, float]] = []
+    for lo, hi, since in gaps:
+        if now - since > GAP_TTL_S:
+            continue
+        start = lo
+        for i in sorted(x for x in seen_set if lo <= x <= hi):
+            if start <= i - 1:
+                out.append((start, i - 1, since))
+            start = i + 1
+        if start <= hi:
+            out.append((start, hi, since))
+    expected = last_id + 1
+    for i in sorted(x for x in seen_set if x > last_id):
+        if i > expected:
+            out.append((expected, i - 1, now))
+        expected = i + 1
+    return out[-MAX_GAPS:]
+
+
 class IndexSync:
     """Applies this process's changes at once, and follows the audit log for everyone else's.
 
@@ -41,13 +71,17 @@ class IndexSync:
         self._sessions = sessions
         self.index = index
         self.last_audit_id = 0
+        # Audit ids another process allocated but had not committed when we read past them (PostgreSQL hands
+        # out sequence values before commit): re-read until they appear or GAP_TTL passes (a rollback).
+        self.gaps: list[tuple[int, int, float]] = []
 
     async def catch_up(self, batch: int = 5000) -> int:
         """Apply the changes recorded since the last call; returns how many statements were re-read."""
         total = 0
         while True:
             async with self._sessions() as session:
-                changes = await audit_repo.changes_since(session, self.last_audit_id, batch)
+                open_gaps = [(lo, hi) for lo, hi, _ in self.gaps]
+                changes = await audit_repo.changes_since(session, self.last_audit_id, batch, open_gaps)
                 if not changes:
                     return total
                 statement_ids: dict[int, set[int]] = {}
@@ -74,8 +108,11 @@ class IndexSync:
             self.apply(current)
             for guild_id, speaker_id in speaker_ids:
                 await self.refresh_speaker(guild_id, speaker_id)
-            self.last_audit_id = changes[-1][0]
+            self.gaps = update_gaps(self.gaps, self.last_audit_id, [c[0] for c in changes], time.monotonic())
+            self.last_audit_id = max(self.last_audit_id, changes[-1][0])
             total += len(current)
+            if len(changes) < batch:
+                return total
 
     def apply(self, statements: list[Statement]) -> None:
         """Reflect committed changes: published statements are (re)indexed, others dropped."""

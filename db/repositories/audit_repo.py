@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, func, insert, literal, select
+from sqlalchemy import BigInteger, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import UTCDateTime
@@ -55,14 +56,16 @@ async def last_id(session: AsyncSession) -> int:
 
 
 async def changes_since(
-    session: AsyncSession, after_id: int, limit: int
+    session: AsyncSession, after_id: int, limit: int, gaps: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int, int | None, int | None]]:
-    """(id, guild_id, statement_id, speaker_id) of audit entries newer than ``after_id``, oldest first.
+    """(id, guild_id, statement_id, speaker_id) of audit entries newer than ``after_id`` or inside one of the
+    ``gaps`` (id ranges not seen yet), oldest first.
 
     Every change to the record writes an audit entry, so this is the change feed other processes follow."""
+    wanted = or_(AuditEntryRow.id > after_id, *(AuditEntryRow.id.between(lo, hi) for lo, hi in gaps))
     stmt = (
         select(AuditEntryRow.id, AuditEntryRow.guild_id, AuditEntryRow.statement_id, AuditEntryRow.speaker_id)
-        .where(AuditEntryRow.id > after_id)
+        .where(wanted)
         .order_by(AuditEntryRow.id)
         .limit(limit)
     )
