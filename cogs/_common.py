@@ -79,3 +79,12 @@ async def reply(
         await interaction.followup.send(**kwargs)  # type: ignore[call-overload]
     else:
         await interaction.response.send_message(**kwargs)  # type: ignore[call-overload]
+
+
+async def speaker_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Speaker names of this server matching what is typed (at most 25; names over 100 characters
+    cannot be a choice value, so they are typed in full instead)."""
+    if interaction.guild_id is None:
+        return []
+    names = await services_of(interaction).speakers.autocomplete(interaction.guild_id, current)
+    return [app_commands.Choice(name=n, value=n) for n in names if len(n) <= 100][:25]

@@ -10,7 +10,7 @@ from bot.client import OnRecordBot
 from bot.errors import ValidationError
 from bot.services.claims import ClaimReport
 from bot.ui import claims as claims_ui
-from cogs._common import guild_of, moderator_check, reply
+from cogs._common import guild_of, moderator_check, reply, speaker_choices
 
 CHECKS_PER_WINDOW = 5
 WINDOW_S = 30.0
@@ -51,6 +51,7 @@ class Claims(commands.GroupCog, group_name="claim", group_description="Check cla
     )
     @app_commands.rename(date_from="from", date_to="to")
     @app_commands.checks.cooldown(CHECKS_PER_WINDOW, WINDOW_S, key=_per_member)
+    @app_commands.autocomplete(speaker=speaker_choices)
     async def check(
         self,
         interaction: discord.Interaction,
@@ -66,15 +67,6 @@ class Claims(commands.GroupCog, group_name="claim", group_description="Check cla
             guild_id, text, user_id=interaction.user.id, speaker=speaker, date_from=start, date_to=end
         )
         await _send_report(interaction, report)
-
-    @check.autocomplete("speaker")
-    async def _speaker_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        names = await self.services.speakers.autocomplete(interaction.guild_id, current)
-        return [app_commands.Choice(name=n, value=n) for n in names if len(n) <= 100][:25]
 
     async def check_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """The message menu: check any message's words against the record."""

@@ -16,7 +16,7 @@ from bot.services import validation
 from bot.services.statements import SearchQuery
 from bot.ui import statements_view as views
 from bot.ui.text import code
-from cogs._common import guild_of, reply
+from cogs._common import guild_of, reply, speaker_choices
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k) for k in STATEMENT_KINDS]
 NUMBER_MAX = 2**31 - 1
@@ -40,16 +40,6 @@ def _describe(query: SearchQuery) -> str:
 
 def _title(query: SearchQuery) -> str:
     return f"Statements matching {_describe(query)}" if query != SearchQuery() else "Statements on record"
-
-
-async def speaker_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Speaker names of this server matching what is typed (at most 25; names over 100 characters
-    cannot be a choice value, so they are typed in full instead)."""
-    if interaction.guild_id is None:
-        return []
-    client: OnRecordBot = interaction.client  # type: ignore[assignment]  # our client is always OnRecordBot
-    names = await client.services.speakers.autocomplete(interaction.guild_id, current)
-    return [app_commands.Choice(name=n, value=n) for n in names if len(n) <= 100][:25]
 
 
 @app_commands.guild_only()

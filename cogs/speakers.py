@@ -16,8 +16,7 @@ from bot.errors import BotError, ValidationError
 from bot.ui import statements_view as views
 from bot.ui.text import code, safe
 from bot.ui.views import ConfirmView, send_confirm
-from cogs._common import guild_of, moderator_check, reply
-from cogs.quotes import speaker_choices
+from cogs._common import guild_of, moderator_check, reply, speaker_choices
 
 SPEAKER_KIND_CHOICES = [app_commands.Choice(name=k, value=k) for k in SPEAKER_KINDS]
 CLEAR = "-"
