@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import GuildConfig
@@ -14,16 +13,7 @@ from bot.errors import ValidationError
 from bot.services.clock import Clock, utc_now
 from bot.services.matching import DEFAULT_RELATED_THRESHOLD, DEFAULT_STRONG_THRESHOLD
 from db.models import (
-    AuditEntryRow,
-    ClaimCheckRow,
-    DigestPostRow,
-    DigestSubscriptionRow,
-    FeedRow,
     GuildConfigRow,
-    HeadlineRow,
-    SpeakerAliasRow,
-    SpeakerRow,
-    StatementRow,
 )
 from db.repositories import guild_config_repo
 
@@ -107,26 +97,8 @@ class GuildConfigService:
 
     async def delete_guild_data(self, guild_id: int) -> dict[str, int]:
         """Hard-delete everything stored for a guild (the bot was removed and the owner asked for it)."""
-        counts: dict[str, int] = {}
         async with self._sessions.begin() as session:
-            for model in (
-                ClaimCheckRow,
-                AuditEntryRow,
-                DigestPostRow,
-                DigestSubscriptionRow,
-                HeadlineRow,
-                FeedRow,
-                StatementRow,
-                SpeakerAliasRow,
-            ):
-                result = await session.execute(delete(model).where(model.guild_id == guild_id))
-                counts[model.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
-            await session.execute(
-                update(SpeakerRow).where(SpeakerRow.guild_id == guild_id).values(merged_into_id=None)
-            )
-            result = await session.execute(delete(SpeakerRow).where(SpeakerRow.guild_id == guild_id))
-            counts["speakers"] = int(getattr(result, "rowcount", 0) or 0)
-            await session.execute(delete(GuildConfigRow).where(GuildConfigRow.guild_id == guild_id))
+            counts = await guild_config_repo.delete_guild(session, guild_id)
         self._cache.pop(guild_id, None)
         log.info("deleted all data of guild %d", guild_id)
         return counts

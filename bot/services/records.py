@@ -7,10 +7,8 @@ import io
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dates import parse_iso
@@ -213,7 +211,11 @@ class RecordsService:
                 if key not in speaker_ids and key not in missing:
                     missing[key] = r.statement
             if missing:
-                speaker_ids.update(await _create_speakers(session, guild_id, list(missing.values()), now))
+                speaker_ids.update(
+                    await speakers_repo.bulk_create(
+                        session, guild_id, [(st.speaker, st.speaker_kind) for st in missing.values()], now
+                    )
+                )
                 speakers_created = len(missing)
             ext_ids = [r.statement.external_id for r in rows if r.statement.external_id]
             existing = await statements_repo.by_external_ids(session, guild_id, ext_ids)
@@ -301,48 +303,6 @@ class RecordsService:
             async for st, sp in statements_repo.stream_guild(session, guild_id):
                 if include_hidden or st.status == "published":
                     yield _export_record(st, sp)
-
-
-async def _create_speakers(
-    session: AsyncSession, guild_id: int, new: list[NewStatement], now: datetime
-) -> dict[str, int]:
-    """Insert the speakers an import introduces (two statements in all) and return their ids by name key."""
-    await session.execute(
-        insert(Base.metadata.tables["speakers"]),
-        [
-            {
-                "guild_id": guild_id,
-                "name": s.speaker,
-                "kind": s.speaker_kind,
-                "description": None,
-                "merged_into_id": None,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for s in new
-        ],
-    )
-    rows = await session.execute(
-        select(SpeakerRow.name, SpeakerRow.id).where(
-            SpeakerRow.guild_id == guild_id, SpeakerRow.created_at == now
-        )
-    )
-    wanted = {name_key(s.speaker) for s in new}
-    ids = {name_key(name): sid for name, sid in rows.all() if name_key(name) in wanted}
-    await session.execute(
-        insert(Base.metadata.tables["speaker_aliases"]),
-        [
-            {
-                "guild_id": guild_id,
-                "speaker_id": ids[name_key(s.speaker)],
-                "alias": s.speaker,
-                "alias_key": name_key(s.speaker),
-                "is_canonical": True,
-            }
-            for s in new
-        ],
-    )
-    return ids
 
 
 def to_csv(records: Iterable[dict[str, Any]]) -> str:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import GuildConfigRow
+from db.models import (
+    AuditEntryRow,
+    ClaimCheckRow,
+    DigestPostRow,
+    DigestSubscriptionRow,
+    FeedRow,
+    GuildConfigRow,
+    HeadlineRow,
+    SpeakerAliasRow,
+    SpeakerRow,
+    StatementRow,
+)
 
 
 async def ensure(session: AsyncSession, guild_id: int, now: datetime) -> None:
@@ -55,3 +66,27 @@ async def reserve_subscription_number(session: AsyncSession, guild_id: int, now:
 
 async def all_guild_ids(session: AsyncSession) -> list[int]:
     return list((await session.scalars(select(GuildConfigRow.guild_id))).all())
+
+
+async def delete_guild(session: AsyncSession, guild_id: int) -> dict[str, int]:
+    """Hard-delete every row of one guild, children first; returns the rows deleted per table."""
+    counts: dict[str, int] = {}
+    for model in (
+        ClaimCheckRow,
+        AuditEntryRow,
+        DigestPostRow,
+        DigestSubscriptionRow,
+        HeadlineRow,
+        FeedRow,
+        StatementRow,
+        SpeakerAliasRow,
+    ):
+        result = await session.execute(delete(model).where(model.guild_id == guild_id))
+        counts[model.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
+    await session.execute(
+        update(SpeakerRow).where(SpeakerRow.guild_id == guild_id).values(merged_into_id=None)
+    )
+    result = await session.execute(delete(SpeakerRow).where(SpeakerRow.guild_id == guild_id))
+    counts["speakers"] = int(getattr(result, "rowcount", 0) or 0)
+    await session.execute(delete(GuildConfigRow).where(GuildConfigRow.guild_id == guild_id))
+    return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.text import name_key
@@ -200,3 +200,45 @@ async def get_any(session: AsyncSession, guild_id: int, speaker_id: int) -> Spea
     """A speaker row even if merged away (statements keep pointing at live speakers, but history may not)."""
     row = await session.get(SpeakerRow, speaker_id)
     return row if row is not None and row.guild_id == guild_id else None
+
+
+async def bulk_create(
+    session: AsyncSession, guild_id: int, new: Sequence[tuple[str, str]], now: datetime
+) -> dict[str, int]:
+    """Insert new speakers (name, kind) with their canonical alias in two statements; ids by name key."""
+    await session.execute(
+        insert(SpeakerRow),
+        [
+            {
+                "guild_id": guild_id,
+                "name": name,
+                "kind": kind,
+                "description": None,
+                "merged_into_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for name, kind in new
+        ],
+    )
+    rows = await session.execute(
+        select(SpeakerRow.name, SpeakerRow.id).where(
+            SpeakerRow.guild_id == guild_id, SpeakerRow.created_at == now
+        )
+    )
+    wanted = {name_key(name) for name, _ in new}
+    ids = {name_key(name): sid for name, sid in rows.all() if name_key(name) in wanted}
+    await session.execute(
+        insert(SpeakerAliasRow),
+        [
+            {
+                "guild_id": guild_id,
+                "speaker_id": ids[name_key(name)],
+                "alias": name,
+                "alias_key": name_key(name),
+                "is_canonical": True,
+            }
+            for name, _ in new
+        ],
+    )
+    return ids

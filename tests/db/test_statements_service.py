@@ -186,3 +186,20 @@ async def test_guild_settings_changed_by_another_process_apply_after_the_cache_e
     assert (await services.guild_config.get(G1)).timezone == "UTC"
     clock.advance(seconds=31)
     assert (await services.guild_config.get(G1)).timezone == "Europe/Berlin"
+
+
+async def test_purge_deletes_one_guilds_data_and_leaves_others(services: Services) -> None:
+    await services.statements.add(G1, _new(), actor_id=1)
+    await services.speakers.add_alias(G1, "Lloyd Austin", "SecDef", actor_id=1)
+    await services.statements.add(G1, _new("Merged away.", speaker="Lloyd J. Austin"), actor_id=1)
+    await services.speakers.merge(G1, "Lloyd J. Austin", "Lloyd Austin", actor_id=1)
+    await services.statements.add(G2, _new("Other server."), actor_id=1)
+    await services.guild_config.set_timezone(G1, "Europe/Berlin")
+    counts = await services.guild_config.delete_guild_data(G1)
+    assert counts["statements"] == 2
+    assert counts["speakers"] == 2
+    assert await services.statements.count(G1) == 0
+    assert (await services.speakers.list(G1)).total == 0
+    assert (await services.guild_config.get(G1)).timezone == "UTC"
+    assert await services.statements.count(G2) == 1
+    assert (await services.statements.history(G2, 1))[1]
