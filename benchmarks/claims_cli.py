@@ -31,7 +31,6 @@ from bot.cli import main as onrecord
 DATA_DIR = Path("/work/shared/data/claims-dev")
 GUILD = 1
 LIMIT = 20
-UNKNOWN_SPEAKER = "Unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def _jsonl(path: Path) -> list[dict[str, object]]:
 def import_record(st: dict[str, object]) -> dict[str, object]:
     return {
         "text": st["text"],
-        "speaker": st.get("speaker") or UNKNOWN_SPEAKER,
+        "speaker": st.get("speaker"),  # null here: `onrecord import` files such rows under "Unknown speaker"
         "date": st.get("date"),
         "context": st.get("title") or None,
         "source_url": st.get("source_url"),

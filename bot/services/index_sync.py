@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain import Statement
 from bot.services.matching import IndexedStatement, MatchIndex
 from bot.services.snapshots import statement_from_row
+from bot.services.validation import UNKNOWN_SPEAKER
 from db.models import SpeakerRow
 from db.repositories import audit_repo, speakers_repo, statements_repo
 
@@ -24,7 +25,8 @@ def indexed(s: Statement) -> IndexedStatement:
         number=s.number,
         text=s.text,
         speaker_id=s.speaker_id,
-        speaker_names=(s.speaker_name, *s.speaker_aliases),
+        # Rows imported without a speaker share a placeholder name; it says nothing a claim could match.
+        speaker_names=() if s.speaker_name == UNKNOWN_SPEAKER else (s.speaker_name, *s.speaker_aliases),
         speaker_title=s.speaker_title,
         context=s.context,
         topics=s.topics,

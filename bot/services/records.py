@@ -18,6 +18,7 @@ from bot.services import validation
 from bot.services.clock import Clock, utc_now
 from bot.services.index_sync import IndexSync
 from bot.services.snapshots import changed, snapshot
+from bot.services.validation import UNKNOWN_SPEAKER
 from bot.text import name_key, text_key
 from db.base import Base
 from db.models import SpeakerRow, StatementRow
@@ -37,7 +38,6 @@ FIELDS = (
     "external_id",
 )
 MAX_PROBLEMS_SHOWN = 50
-UNKNOWN_SPEAKER = "Unknown speaker"  # rows without a speaker (e.g. fact-check data sets) are filed here
 Progress = Callable[[int], object]
 
 

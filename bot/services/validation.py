@@ -22,6 +22,10 @@ from bot.domain import (
 from bot.errors import ValidationError
 from bot.text import clean, clean_multiline
 
+UNKNOWN_SPEAKER = (
+    "Unknown speaker"  # imported rows without a speaker (e.g. fact-check data sets) are filed here
+)
+
 
 def text(value: str) -> str:
     out = clean_multiline(value)
