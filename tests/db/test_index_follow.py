@@ -85,6 +85,7 @@ async def test_index_picks_up_a_change_committed_after_a_newer_one(
         late = (await conn.execute(select(AuditEntryRow).where(AuditEntryRow.id == 2))).one()
         await conn.execute(delete(AuditEntryRow).where(AuditEntryRow.id == 2))
     await b.index.catch_up()
+
     def found(query: str) -> list[int]:
         return [m.number for m in b.index.index.search(G, query, limit=10)]
 
