@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import OnRecordBot
-from bot.dates import local_today, parse_date
 from bot.domain import KIND_LABELS, STATEMENT_KINDS, Page, Statement
-from bot.errors import ValidationError
 from bot.services import validation
 from bot.services.statements import SearchQuery
 from bot.ui import statements_view as views
@@ -49,21 +45,6 @@ class Quotes(commands.GroupCog, group_name="quote", group_description="Look up s
         self.services = bot.services
         super().__init__()
 
-    async def _dates(
-        self, guild_id: int, raw_from: str | None, raw_to: str | None
-    ) -> tuple[date | None, date | None]:
-        if raw_from is None and raw_to is None:
-            return None, None
-        config = await self.services.guild_config.get(guild_id)
-        today = local_today(self.services.clock(), config.timezone)
-        start = parse_date(raw_from, today) if raw_from is not None else None
-        end = parse_date(raw_to, today) if raw_to is not None else None
-        if start and end and start > end:
-            raise ValidationError(
-                f"The `from` date ({start.isoformat()}) is after the `to` date ({end.isoformat()})."
-            )
-        return start, end
-
     @app_commands.command(name="search", description="Search the record by words, speaker, date or kind")
     @app_commands.rename(date_from="from", date_to="to")
     @app_commands.describe(
@@ -85,7 +66,7 @@ class Quotes(commands.GroupCog, group_name="quote", group_description="Look up s
         kind: app_commands.Choice[str] | None = None,
     ) -> None:
         guild_id = guild_of(interaction)
-        start, end = await self._dates(guild_id, date_from, date_to)
+        start, end = await self.services.guild_config.date_range(guild_id, date_from, date_to)
         chosen_kind = validation.kind(kind.value) if kind else None
         search = SearchQuery(query, speaker, start, end, chosen_kind)
         statements = self.services.statements

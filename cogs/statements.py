@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 import discord
@@ -10,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import OnRecordBot
-from bot.dates import local_today, parse_date
+from bot.dates import parse_date
 from bot.domain import NewStatement, StatementEdit, StatementKind
 from bot.errors import BotError
 from bot.services import validation
@@ -42,10 +41,6 @@ class Statements(commands.GroupCog, group_name="statement", group_description="K
         if await is_moderator(interaction):
             return True
         raise NotModerator()
-
-    async def _today(self, guild_id: int) -> date:
-        config = await self.services.guild_config.get(guild_id)
-        return local_today(self.services.clock(), config.timezone)
 
     async def _reject_form(
         self, interaction: discord.Interaction, error: BotError, form: StatementForm
@@ -81,7 +76,7 @@ class Statements(commands.GroupCog, group_name="statement", group_description="K
                 new = NewStatement(
                     text=data.text,
                     speaker=data.speaker,
-                    said_on=parse_date(data.said_on, await self._today(guild_id)),
+                    said_on=parse_date(data.said_on, await self.services.guild_config.today(guild_id)),
                     kind=KIND_BY_CHOICE[kind],
                     speaker_title=data.speaker_title or None,
                     speaker_kind=speaker_kind,
@@ -165,7 +160,9 @@ class Statements(commands.GroupCog, group_name="statement", group_description="K
             form = StatementForm(title=f"Edit statement #{number}", handler=submitted, prefill=data)
             try:
                 said_on = (
-                    parse_date(data.said_on, await self._today(guild_id)) if data.said_on.strip() else None
+                    parse_date(data.said_on, await self.services.guild_config.today(guild_id))
+                    if data.said_on.strip()
+                    else None
                 )
                 speaker_changed = data.speaker.strip() != original.speaker
                 clear = frozenset(

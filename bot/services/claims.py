@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dates import local_today, parse_date
 from bot.domain import Statement
 from bot.errors import SpeakerNotFound, ValidationError
 from bot.services.clock import Clock, utc_now
@@ -96,13 +95,7 @@ class ClaimService:
         self, guild_id: int, raw_from: str | None, raw_to: str | None
     ) -> tuple[date | None, date | None]:
         """Parse typed `from`/`to` dates relative to today in the guild's time zone."""
-        if not raw_from and not raw_to:
-            return None, None
-        config = await self._guild_config.get(guild_id)
-        today = local_today(self._clock(), config.timezone)
-        start = parse_date(raw_from, today) if raw_from else None
-        end = parse_date(raw_to, today) if raw_to else None
-        return start, end
+        return await self._guild_config.date_range(guild_id, raw_from, raw_to)
 
     async def check(
         self,

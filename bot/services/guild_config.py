@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dates import local_today, parse_date
 from bot.domain import GuildConfig
 from bot.errors import ValidationError
 from bot.services.clock import Clock, utc_now
@@ -69,6 +70,26 @@ class GuildConfigService:
             config = _to_config(guild_id, row)
         self._cache[guild_id] = (config, now)
         return config
+
+    async def today(self, guild_id: int) -> date:
+        """Today's date in the guild's time zone (what "yesterday" and "last Thursday" count from)."""
+        config = await self.get(guild_id)
+        return local_today(self._clock(), config.timezone)
+
+    async def date_range(
+        self, guild_id: int, raw_from: str | None, raw_to: str | None
+    ) -> tuple[date | None, date | None]:
+        """Typed `from`/`to` dates, relative to today in the guild's time zone; `from` must not follow `to`."""
+        if not raw_from and not raw_to:
+            return None, None
+        today = await self.today(guild_id)
+        start = parse_date(raw_from, today) if raw_from else None
+        end = parse_date(raw_to, today) if raw_to else None
+        if start and end and start > end:
+            raise ValidationError(
+                f"The `from` date ({start.isoformat()}) is after the `to` date ({end.isoformat()})."
+            )
+        return start, end
 
     async def _update(self, guild_id: int, **values: object) -> GuildConfig:
         async with self._sessions.begin() as session:
