@@ -2049,7 +2049,83 @@ class _Extractor:
         follow = self._previous_sentence_speaker(q, sent_first, sent_last)
         if follow is not None:
             return follow, "continue"
+        unread = self._unreadable_cue_speaker(q, sent_first, sent_last)
+        if unread is not None:
+            return unread, "unread"
         return None, ""
+
+    def _unreadable_cue_speaker(
+        self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
+    ) -> _Attribution | None:
+        """A speech verb whose speaker phrase cannot be read ("a series of tweets saying", "X, R-Wis.,
+        despite admitting"): the sentence's last named person in subject position, with low confidence."""
+        cues = [
+            c
+            for c in self._cues_in(sent_first.start, sent_last.end)
+            if _MASK not in c.text
+            and (c.low.endswith(_VERB_ENDINGS) or self.masked[c.start - 3 : c.start] == "to ")
+            and c.low not in _FRAME_NAMING_FORMS
+        ]
+        if not cues:
+            return None
+        head = self.masked[max(sent_first.start, q.open_mark - 40) : q.open_mark]
+        if _SCARE_PREFIX_RE.search(head):
+            return None
+        before = [c for c in cues if c.end <= q.open_mark]
+        cue = before[-1] if before else cues[0]
+        for ment in reversed(self._mentions_between(sent_first.start, cue.start)):
+            if ment.named and ment.kind == "person" and self._in_subject_position(ment, sent_first.start):
+                sp = self._speaker_from_np(ment)
+                if sp.kind != "person":
+                    continue
+                return _Attribution(
+                    sp,
+                    cue.text,
+                    cue.start,
+                    cue.end,
+                    (sent_first.start, sent_last.end),
+                    (sent_first.start, sent_last.end),
+                    0.45,
+                    False,
+                    ment.pos,
+                )
+        return None
+
+    def _in_subject_position(self, ment: _Speaker, sent_start: int) -> bool:
+        """Does the named mention open its sentence or a clause ("…, and Ruiz said") before a verb?"""
+        if not ment.subject_like or ment.via_pronoun or ment.name.isupper():
+            return False
+        toks = self._tokens_in(sent_start, ment.pos)
+        lead = list(toks)
+        while lead and lead[-1].is_cap and lead[-1].low not in _NON_NAME_WORDS - _HONORIFICS:
+            lead.pop()  # the title before the name ("House Speaker Paul Ryan")
+        name_end = ment.pos + len(ment.name)
+        if not self.text.startswith(ment.name, ment.pos) or self.text[name_end : name_end + 1] in ("'", "’"):
+            return False  # a possessive owner ("Trump's tweets") is not the subject
+        after = self._tokens_in(name_end, self._sentence_at(ment.pos).end)
+        if not after:
+            return False
+        nxt = after[0]
+        if " " not in ment.name and nxt.text.isalpha() and not self._verb_like(nxt):
+            return False  # "Muslim organizations": a capitalised modifier, not a name
+        if not lead or all(t.low in _DETERMINERS for t in lead):
+            return nxt.text == "," or (nxt.text.isalpha() and not nxt.is_cap)
+        return (
+            (lead[-1].text in (",", ";") or lead[-1].low in ("and", "but"))
+            and nxt.text.isalpha()
+            and not nxt.is_cap
+            and nxt.low not in _OWNER_PREPS | {"and", "or"}
+        )
+
+    @staticmethod
+    def _verb_like(tok: _Token) -> bool:
+        low = tok.low
+        return (
+            low in _SPEECH_VERBS
+            or low in _AUXILIARIES
+            or low.endswith(("ed", "ly"))
+            or (low.endswith("s") and not low.endswith("ss") and low[:-1] in _SPEECH_VERBS)
+        )
 
     def _dashed_after_name(
         self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
@@ -2773,6 +2849,11 @@ _FRAME_VERBS = _frame_forms(
 _FRAME_PARTICLES = {"refer": "to", "go": "after", "single": "out"}
 # verbs whose label may follow the object directly ("called the plan 'a disaster'")
 _FRAME_NAMING = _words("call dub nickname label brand tag term deem rate consider")
+_FRAME_NAMING_FORMS = _inflect(_FRAME_NAMING | _words("describe characterize characterise portray depict"))
+_AUXILIARIES = _words(
+    "is was are were has had have does did will would can could may might should must also then later"
+)
+_VERB_ENDINGS = ("ed", "ing", "said", "says", "told", "tells", "wrote", "writes")
 # verbs whose object may be the quotation itself ('blamed "reckless spending"')
 _FRAME_DIRECT = _words(
     "blame cite invoke reference tout praise laud applaud hail decry denounce condemn deride mock dismiss"

@@ -561,3 +561,23 @@ def test_british_councillor_is_a_title() -> None:
 def test_circumstance_after_cue_is_not_a_paraphrase() -> None:
     quotes = extract_quotes('"We lost," Priya Shah told reporters after the vote.', date(2024, 7, 12))
     assert [q.kind for q in quotes] == ["direct"]
+
+
+# ------------------------------------------------------------------ unreadable speaker phrases
+
+
+def test_unreadable_cue_subject_falls_back_to_sentence_subject_with_low_confidence() -> None:
+    q = only("Mayor Luis Prado sent a flurry of posts on Friday saying the port was “a lost cause.”")
+    assert q.speaker == "Luis Prado"
+    assert q.confidence < 0.5
+
+
+def test_unreadable_cue_subject_after_appositive_and_despite() -> None:
+    text = "Senator Dana Kell, D-Ohio, despite admitting that she had “serious doubts,” backed the bill."
+    assert only(text).speaker == "Dana Kell"
+
+
+def test_unreadable_cue_needs_a_named_subject_not_a_modifier_or_object() -> None:
+    text = "Eleven liberal and Muslim organizations are asking Dana Kell to shun a man who suggested “a ban.”"
+    assert quotes(text) == []
+    assert quotes("Only 63 percent said Dana Kell was “justified” in the decision.") == []
