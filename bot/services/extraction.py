@@ -1880,6 +1880,7 @@ class _Extractor:
 
     def run(self) -> list[ProposedQuote]:
         self._speakers_so_far: list[tuple[int, _Speaker]] = []
+        self._owned_cues: set[int] = set()
         self._register_statement_issuers()
         results: list[ProposedQuote] = []
         prev: tuple[_RawQuote, _Attribution | None, ProposedQuote | None] | None = None
@@ -2035,8 +2036,8 @@ class _Extractor:
             return lead_in, "colon"
         if prev is not None and prev[2] is not None:
             pq, patt, _prop = prev
-            if patt is None:
-                return None, ""
+            if patt is None or patt.cue_start in self._owned_cues:
+                return None, ""  # a claim noun owns only its own quotation
             same_para = pq.last_para == q.para
             next_para = pq.last_para == q.para - 1 and self._opens_paragraph(q)
             if (same_para or next_para) and self._no_other_cue_between(
@@ -2049,10 +2050,51 @@ class _Extractor:
         follow = self._previous_sentence_speaker(q, sent_first, sent_last)
         if follow is not None:
             return follow, "continue"
+        owned = self._possessive_claim(q, sent_first)
+        if owned is not None:
+            return owned, "sentence"
         unread = self._unreadable_cue_speaker(q, sent_first, sent_last)
         if unread is not None:
             return unread, "unread"
         return None, ""
+
+    def _possessive_claim(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
+        """'Trump's claim that there have been "thousands of shootings"': the owner of a speech noun."""
+        head = self.masked[sent.start : q.open_mark]
+        found = None
+        for m in _POSSESSIVE_CLAIM_RE.finditer(head):
+            found = m
+        if found is None or re.search(r"[,;:—–(]", head[found.end() :]):
+            return None
+        if self._cues_in(sent.start + found.end(), q.open_mark):
+            return None
+        group = "owner" if found.group("owner") else "name"
+        owner_at = sent.start + found.start(group)
+        owner = found.group(group)
+        sp: _Speaker | None = None
+        if owner.lower() in ("his", "her"):
+            sp = self._resolve_pronoun("he" if owner.lower() == "his" else "she", owner_at)
+            if sp is not None:
+                sp = replace(sp, via_pronoun=True)
+        else:
+            for ment in self._mentions_between(sent.start, owner_at + len(owner)):
+                if ment.named and ment.pos + len(ment.name) == owner_at + len(owner):
+                    sp = self._speaker_from_np(ment)
+        if sp is None or not sp.named:
+            return None
+        cue_start = sent.start + found.start("noun")
+        self._owned_cues.add(cue_start)
+        return _Attribution(
+            sp,
+            found.group("noun"),
+            cue_start,
+            sent.start + found.end("noun"),
+            (sent.start, sent.end),
+            (cue_start, sent.end),
+            0.6,
+            False,
+            owner_at,
+        )
 
     def _unreadable_cue_speaker(
         self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
@@ -2850,6 +2892,12 @@ _FRAME_PARTICLES = {"refer": "to", "go": "after", "single": "out"}
 # verbs whose label may follow the object directly ("called the plan 'a disaster'")
 _FRAME_NAMING = _words("call dub nickname label brand tag term deem rate consider")
 _FRAME_NAMING_FORMS = _inflect(_FRAME_NAMING | _words("describe characterize characterise portray depict"))
+_POSSESSIVE_CLAIM_RE = re.compile(
+    r"(?:\b(?P<owner>[Hh]is|[Hh]er)|\b(?P<name>[A-Z][\w.-]*)['’]s?)\s+(?:(?:earlier|latest|recent|repeated|"
+    r"frequent|oft-repeated|own|past|previous|false)\s+)?(?P<noun>claims?|statements?|remarks?|comments?|"
+    r"assertions?|promises?|pledges?|vows?|warnings?|insistence|contention|accusations?|arguments?|words)"
+    r"\s+(?:that|about|of|on)\b"
+)
 _AUXILIARIES = _words(
     "is was are were has had have does did will would can could may might should must also then later"
 )

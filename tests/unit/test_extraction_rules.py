@@ -581,3 +581,17 @@ def test_unreadable_cue_needs_a_named_subject_not_a_modifier_or_object() -> None
     text = "Eleven liberal and Muslim organizations are asking Dana Kell to shun a man who suggested “a ban.”"
     assert quotes(text) == []
     assert quotes("Only 63 percent said Dana Kell was “justified” in the decision.") == []
+
+
+def test_possessive_claim_noun_gives_its_owner() -> None:
+    q = only("Critics seized on Dana Kell’s claim that there have been “thousands of shootings” in the city.")
+    assert (q.speaker, q.kind) == ("Dana Kell", "partial")
+    text = "Dana Kell spoke on Monday. Her claim that the port is “doing fine” drew laughter."
+    assert only(text).speaker == "Dana Kell"
+
+
+def test_possessive_claim_does_not_continue_to_other_quotations() -> None:
+    text = (
+        "Critics seized on Dana Kell’s claim that the port is “doing fine.” They found “3,000 idle cranes.”"
+    )
+    assert [q.quote for q in quotes(text)] == ["doing fine."]
