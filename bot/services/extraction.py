@@ -1678,6 +1678,8 @@ class _Extractor:
             after = toks[1:] if toks and toks[0].low == "to" else toks
             np = self._np_forward(after, 0, allow_description=True) if after else None
             if np is None:
+                np = self._described_name_after(after)
+            if np is None:
                 return None
             principal = self._principal_after(after, np, after[0].start)
             if principal is not None:
@@ -1823,6 +1825,18 @@ class _Extractor:
                     False,
                     np_start,
                 )
+        return None
+
+    def _described_name_after(self, toks: Sequence[_Token]) -> tuple[_Speaker, int] | None:
+        """'according to conservative talk radio host Rush Limbaugh': plain words, then a titled name."""
+        for k in range(1, min(4, len(toks))):
+            if not re.fullmatch(r"[a-z][a-z-]+", toks[k - 1].text) or toks[k - 1].low in _NON_NAME_WORDS:
+                return None
+            if toks[k].low in _ROLE_NOUNS | _TITLE_WORDS and not toks[k].is_cap:
+                np = self._np_forward(toks, k, allow_description=False)
+                if np is not None and np[0].named and np[0].kind == "person" and np[0].title:
+                    title = self.text[toks[0].start : np[0].pos].strip()
+                    return replace(np[0], title=title), np[1]
         return None
 
     def _clause_subject_np(self, start: int, end: int) -> _Speaker | None:

@@ -595,3 +595,8 @@ def test_possessive_claim_does_not_continue_to_other_quotations() -> None:
         "Critics seized on Dana Kell’s claim that the port is “doing fine.” They found “3,000 idle cranes.”"
     )
     assert [q.quote for q in quotes(text)] == ["doing fine."]
+
+
+def test_according_to_a_described_title_before_a_name() -> None:
+    q = only("According to conservative talk radio host Rush Limbaugh, the move reeks of “fear” and panic.")
+    assert (q.speaker, q.speaker_title) == ("Rush Limbaugh", "conservative talk radio host")
