@@ -3043,7 +3043,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"(?:\s*(?:,\s*)?(?:"
     r"\b(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
     r"separately|specifically|simply|quickly|flatly|bluntly|angrily|sharply|firmly|has|had|have|was|were|is|"
-    r"are|been|would|will|did|does|could|might|may|earlier|initially|subsequently|already|never|always|just|"
+    r"are|been|would|will|did|does|could|might|may|earlier|now|still|soon|initially|subsequently|already|never|always|just|"
     r"further|additionally|ultimately|finally|openly|not|has\s+long|has\s+repeatedly|has\s+since)|n't"
     r"|\b(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
     rf"|{_TIME_EXPR}"

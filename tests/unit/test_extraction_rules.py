@@ -600,3 +600,8 @@ def test_possessive_claim_does_not_continue_to_other_quotations() -> None:
 def test_according_to_a_described_title_before_a_name() -> None:
     q = only("According to conservative talk radio host Rush Limbaugh, the move reeks of “fear” and panic.")
     assert (q.speaker, q.speaker_title) == ("Rush Limbaugh", "conservative talk radio host")
+
+
+def test_now_and_still_between_subject_and_cue_are_skipped() -> None:
+    assert only('A reader would now ask: "What is going on here?"').speaker == "A reader"
+    assert only('Dana Kell still says the plan is "a disaster."').speaker == "Dana Kell"
