@@ -431,6 +431,8 @@ class _RawQuote:
     para: int  # paragraph index of the first piece
     last_para: int
     closed: bool
+    # curly quotations inside a straight-quoted piece, with the piece's start ('"PENCE: … “Shark Tank.” …')
+    inner: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,14 +556,25 @@ def _family(mark: str) -> str:
 def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]:
     """Pair quotation marks paragraph by paragraph; join quotations continued over paragraphs."""
     pieces: list[tuple[int, int, int, int, int, bool]] = []  # open, cstart, cend, close_end, para, closed
+    inner_at: dict[int, list[tuple[int, int]]] = {}  # a straight opener → the curly quotations inside it
     for p_idx, (p_start, p_end) in enumerate(paras):
         para = text[p_start:p_end]
         open_at: int | None = None
         open_family = ""
         depth = 0
-        for m in _MARK_RE.finditer(para):
+        marks = list(_MARK_RE.finditer(para))
+        skip_to = -1
+        for k, m in enumerate(marks):
+            if k <= skip_to:
+                continue
             mark = m.group()
             i = p_start + m.start()
+            inner_end = _inner_curly_end(text, marks, k, p_start) if open_at is not None else None
+            if inner_end is not None and open_at is not None and text[open_at] == '"':
+                # '"… an episode of “Shark Tank.” But …': a curly quotation inside a straight one
+                inner_at.setdefault(open_at, []).append((i + 1, p_start + marks[inner_end].start()))
+                skip_to = inner_end
+                continue
             # An apostrophe pair glued to a word on both sides is a possessive plural or similar.
             role = _mark_role(text, i, mark)
             fam = _family(mark)
@@ -601,6 +614,9 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
         cstart, cend = _trim(text, cstart, cend)
         if cend <= cstart:
             continue
+        inner = [
+            (cstart, *_trim(text, a, b)) for a, b in inner_at.get(open_mark, ()) if cstart <= a < b <= cend
+        ]
         prev = quotes[-1] if quotes else None
         if (
             prev is not None
@@ -608,14 +624,26 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
             and prev.last_para == p_idx - 1
             and open_mark == paras[p_idx][0] + _leading_ws(text, paras[p_idx])
             and prev.spans[-1][1] >= paras[p_idx - 1][1] - 1
+            and not (inner and not closed)
+            and not prev.inner
         ):
             prev.spans.append((cstart, cend))
             prev.close_mark = close_end
             prev.last_para = p_idx
             prev.closed = closed
+            prev.inner.extend(inner)
             continue
-        quotes.append(_RawQuote([(cstart, cend)], open_mark, close_end, p_idx, p_idx, closed))
+        quotes.append(_RawQuote([(cstart, cend)], open_mark, close_end, p_idx, p_idx, closed, inner))
     return quotes
+
+
+def _inner_curly_end(text: str, marks: Sequence[re.Match[str]], k: int, p_start: int) -> int | None:
+    """The index of the curly closer that pairs with a curly opener at ``marks[k]``, if one follows it."""
+    if marks[k].group() != "“" or _mark_role(text, p_start + marks[k].start(), "“") != "open":
+        return None
+    if k + 1 < len(marks) and marks[k + 1].group() == "”" and marks[k + 1].start() > marks[k].end():
+        return k + 1
+    return None
 
 
 def _mark_at(text: str, i: int) -> str:
@@ -1908,7 +1936,9 @@ class _Extractor:
             if att is not None:
                 proposal = self._proposal(q, att, how, prev)
                 if proposal is not None:
-                    results.append(proposal)
+                    results.extend(self._inner_proposals(q, proposal))
+                    if not self._is_block_marker(q):
+                        results.append(proposal)
                     if att.speaker.name:
                         self._speakers_so_far.append((att.cue_start, att.speaker))
                     self._track_dialogue(q, att)
@@ -1917,6 +1947,27 @@ class _Extractor:
         results.extend(self._paraphrases(results))
         results.sort(key=lambda r: (r.start, r.kind == "paraphrase"))
         return results
+
+    def _is_block_marker(self, q: _RawQuote) -> bool:
+        """A straight mark left open around curly quotations sets off a passage, not one speaker's words."""
+        return bool(q.inner) and not q.closed
+
+    def _inner_proposals(self, q: _RawQuote, outer: ProposedQuote) -> list[ProposedQuote]:
+        """Quotations inside a quotation: a transcript line's tag ('"PENCE: … “Shark Tank.”') or the outer speaker."""
+        out: list[ProposedQuote] = []
+        for piece, s, e in q.inner:
+            proposal = replace(outer, quote=self.text[s:e], kind="partial", start=s, end=e, spans=((s, e),))
+            piece_end = next(pe for ps, pe in q.spans if ps == piece)
+            tag = self._transcript_speaker(
+                _RawQuote([(piece, piece_end)], piece, piece_end, q.para, q.para, False)
+            )
+            if tag is not None:
+                sp = tag.speaker
+                proposal = replace(
+                    proposal, speaker=sp.name, speaker_kind=sp.kind, speaker_named=sp.named, cue=":"
+                )
+            out.append(proposal)
+        return out
 
     def _register_statement_issuers(self) -> None:
         for m in _STATEMENT_ISSUE_RE.finditer(self.masked):

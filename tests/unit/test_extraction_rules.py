@@ -605,3 +605,34 @@ def test_according_to_a_described_title_before_a_name() -> None:
 def test_now_and_still_between_subject_and_cue_are_skipped() -> None:
     assert only('A reader would now ask: "What is going on here?"').speaker == "A reader"
     assert only('Dana Kell still says the plan is "a disaster."').speaker == "Dana Kell"
+
+
+# ------------------------------------------------------------------ quotations inside quotations
+
+
+def test_curly_quotation_inside_an_open_straight_transcript_line_takes_the_tag() -> None:
+    text = (
+        "The senator spoke on Sunday.\n\n"
+        '"WALLACE: Why did he say it?\n\n'
+        '"PENCE: Well, she apparently thinks this is an episode of “Shark Tank.” But this is serious.'
+    )
+    found = quotes(text)
+    # the open straight mark only sets off the line; the curly quotation inside it is Pence's
+    assert [(q.quote, q.speaker) for q in found] == [
+        ("WALLACE: Why did he say it?", "Wallace"),
+        ("Shark Tank.", "Pence"),
+    ]
+
+
+def test_curly_quotation_inside_a_closed_straight_quotation_keeps_both() -> None:
+    found = quotes('"It comes across as “too loud” to people," Governor Ann Reyes said.')
+    assert [(q.quote, q.speaker) for q in found] == [
+        ("It comes across as “too loud” to people", "Ann Reyes"),
+        ("too loud", "Ann Reyes"),
+    ]
+
+
+def test_single_quoted_words_inside_a_quotation_are_not_a_quotation() -> None:
+    q = only("“He called it ‘a disgrace’ and left,” Governor Ann Reyes said.")
+    assert q.quote == "He called it ‘a disgrace’ and left"
+    assert q.speaker == "Ann Reyes"
