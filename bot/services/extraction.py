@@ -433,6 +433,7 @@ class _RawQuote:
     closed: bool
     # curly quotations inside a straight-quoted piece, with the piece's start ('"PENCE: … “Shark Tank.” …')
     inner: list[tuple[int, int, int]] = field(default_factory=list)
+    block: bool = False  # an open straight mark that only sets off a passage holding curly quotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +563,7 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
         open_at: int | None = None
         open_family = ""
         depth = 0
+        inner_open = 0
         marks = list(_MARK_RE.finditer(para))
         skip_to = -1
         for k, m in enumerate(marks):
@@ -592,6 +594,7 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
                 and text[open_at] in _QUOTE_OPENERS_CURLY
             ):
                 depth += 1  # nested curly quotation of the same kind
+                inner_open = i if depth == 1 else inner_open
                 continue
             if role == "open" and depth == 0 and mark == '"' and text[open_at] == '"':
                 # Two straight openers in a row: the first one was never closed.
@@ -600,6 +603,9 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
                 continue
             if depth > 0:
                 depth -= 1
+                if depth == 0 and mark in _QUOTE_CLOSERS_CURLY:
+                    # '“… what he calls “hell” than …”': the inner quotation is a quotation too
+                    inner_at.setdefault(open_at, []).append((inner_open + 1, i))
                 continue
             pieces.append((open_at, open_at + len(_mark_at(text, open_at)), i, i + len(mark), p_idx, True))
             open_at = None
@@ -617,6 +623,7 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
         inner = [
             (cstart, *_trim(text, a, b)) for a, b in inner_at.get(open_mark, ()) if cstart <= a < b <= cend
         ]
+        block = bool(inner) and not closed and text[open_mark] == '"'
         prev = quotes[-1] if quotes else None
         if (
             prev is not None
@@ -624,8 +631,8 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
             and prev.last_para == p_idx - 1
             and open_mark == paras[p_idx][0] + _leading_ws(text, paras[p_idx])
             and prev.spans[-1][1] >= paras[p_idx - 1][1] - 1
-            and not (inner and not closed)
-            and not prev.inner
+            and not block
+            and not prev.block
         ):
             prev.spans.append((cstart, cend))
             prev.close_mark = close_end
@@ -633,7 +640,7 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
             prev.closed = closed
             prev.inner.extend(inner)
             continue
-        quotes.append(_RawQuote([(cstart, cend)], open_mark, close_end, p_idx, p_idx, closed, inner))
+        quotes.append(_RawQuote([(cstart, cend)], open_mark, close_end, p_idx, p_idx, closed, inner, block))
     return quotes
 
 
@@ -1937,7 +1944,7 @@ class _Extractor:
                 proposal = self._proposal(q, att, how, prev)
                 if proposal is not None:
                     results.extend(self._inner_proposals(q, proposal))
-                    if not self._is_block_marker(q):
+                    if not q.block:
                         results.append(proposal)
                     if att.speaker.name:
                         self._speakers_so_far.append((att.cue_start, att.speaker))
@@ -1948,16 +1955,12 @@ class _Extractor:
         results.sort(key=lambda r: (r.start, r.kind == "paraphrase"))
         return results
 
-    def _is_block_marker(self, q: _RawQuote) -> bool:
-        """A straight mark left open around curly quotations sets off a passage, not one speaker's words."""
-        return bool(q.inner) and not q.closed
-
     def _inner_proposals(self, q: _RawQuote, outer: ProposedQuote) -> list[ProposedQuote]:
         """Quotations inside a quotation: a transcript line's tag ('"PENCE: … “Shark Tank.”') or the outer speaker."""
         out: list[ProposedQuote] = []
         for piece, s, e in q.inner:
             proposal = replace(outer, quote=self.text[s:e], kind="partial", start=s, end=e, spans=((s, e),))
-            piece_end = next(pe for ps, pe in q.spans if ps == piece)
+            piece_end = next((pe for ps, pe in q.spans if ps == piece), e)
             tag = self._transcript_speaker(
                 _RawQuote([(piece, piece_end)], piece, piece_end, q.para, q.para, False)
             )

@@ -636,3 +636,20 @@ def test_single_quoted_words_inside_a_quotation_are_not_a_quotation() -> None:
     q = only("“He called it ‘a disgrace’ and left,” Governor Ann Reyes said.")
     assert q.quote == "He called it ‘a disgrace’ and left"
     assert q.speaker == "Ann Reyes"
+
+
+def test_curly_quotation_inside_a_curly_quotation_is_also_a_quotation() -> None:
+    found = quotes("“I’d rather live in what he calls “hell” than stay,” Governor Ann Reyes said.")
+    assert [(q.quote, q.speaker) for q in found] == [
+        ("I’d rather live in what he calls “hell” than stay", "Ann Reyes"),
+        ("hell", "Ann Reyes"),
+    ]
+
+
+def test_open_curly_quotation_with_an_inner_one_still_runs_into_the_next_paragraph() -> None:
+    text = "Governor Ann Reyes said:\n\n“We call it “the plan.” It works.\n\n“And it will keep working.”"
+    found = quotes(text)
+    assert [(q.quote, q.speaker) for q in found] == [
+        ("We call it “the plan.” It works. And it will keep working.", "Ann Reyes"),
+        ("the plan.", "Ann Reyes"),
+    ]
