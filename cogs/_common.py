@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import BotError
+from bot.ui.views import send
 
 if TYPE_CHECKING:
     from bot.client import OnRecordBot
@@ -56,31 +57,6 @@ moderator_check = app_commands.check(_moderator_predicate)
 """Runtime check for moderator commands (``default_permissions`` is only a hint that admins can override)."""
 
 
-async def reply(
-    interaction: discord.Interaction,
-    content: str | None = None,
-    *,
-    embed: discord.Embed | None = None,
-    embeds: list[discord.Embed] | None = None,
-    view: discord.ui.View | None = None,
-    ephemeral: bool = True,
-) -> None:
-    """Answer through the response if it is still open, else through a follow-up."""
-    kwargs: dict[str, object] = {"ephemeral": ephemeral}
-    if content is not None:
-        kwargs["content"] = content
-    if embed is not None:
-        kwargs["embed"] = embed
-    if embeds is not None:
-        kwargs["embeds"] = embeds
-    if view is not None:
-        kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)  # type: ignore[call-overload]
-    else:
-        await interaction.response.send_message(**kwargs)  # type: ignore[call-overload]
-
-
 async def speaker_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Speaker names of this server matching what is typed (at most 25; names over 100 characters
     cannot be a choice value, so they are typed in full instead)."""
@@ -88,3 +64,7 @@ async def speaker_choices(interaction: discord.Interaction, current: str) -> lis
         return []
     names = await services_of(interaction).speakers.autocomplete(interaction.guild_id, current)
     return [app_commands.Choice(name=n, value=n) for n in names if len(n) <= 100][:25]
+
+
+reply = send
+"""Answer ephemerally by default, through the response if still open, else a follow-up."""

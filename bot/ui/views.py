@@ -118,16 +118,19 @@ async def send_confirm(interaction: discord.Interaction, view: ConfirmView, prom
 
 async def send(
     interaction: discord.Interaction,
-    *,
     content: str | None = None,
+    *,
     embed: discord.Embed | None = None,
+    embeds: list[discord.Embed] | None = None,
     view: discord.ui.View | None = None,
-    ephemeral: bool,
+    ephemeral: bool = True,
 ) -> None:
+    """Answer through the interaction response if it is still open, else through a follow-up."""
     missing = discord.utils.MISSING
     kwargs: dict[str, Any] = {
         "content": content if content is not None else missing,
         "embed": embed if embed is not None else missing,
+        "embeds": embeds if embeds is not None else missing,
         "view": view if view is not None else missing,
     }
     if interaction.response.is_done():
