@@ -13,7 +13,7 @@ import discord
 from bot.services.digests import SECTION_TITLES, DigestDocument, Section
 from bot.services.feeds import FeedInfo, FeedTest
 from bot.ui.embeds import COLOUR
-from bot.ui.text import safe, source_link, truncate
+from bot.ui.text import link_target, safe, source_link, truncate
 
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_TITLE_LIMIT = 256
@@ -33,17 +33,9 @@ class Block:
     description: str
 
 
-def safe_url(url: str | None) -> str | None:
-    """An http(s) URL that cannot break out of a masked link; None for anything else."""
-    if not url or not url.lower().startswith(("http://", "https://")):
-        return None
-    table = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", " ": "%20", "\\": "%5C", "`": "%60"}
-    return "".join(table.get(c, c) for c in url if c.isprintable())
-
-
 def link(text: str, url: str | None, limit: int = 300) -> str:
     label = safe(text, limit).replace("]", "\\]")
-    target = safe_url(url)
+    target = link_target(url) if url else None
     return f"[{label}]({target})" if target else label
 
 
