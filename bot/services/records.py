@@ -295,7 +295,7 @@ class RecordsService:
                     progress(1)
             await bulk.insert_rows(session, Base.metadata.tables["audit_entries"], audits)
         if self._index is not None:
-            await self._index.build(guild_id)
+            await self._index.catch_up()  # the same audit-log path other processes follow
         return ImportReport(created, updated, unchanged, speakers_created)
 
     async def export(self, guild_id: int, *, include_hidden: bool = False) -> AsyncIterator[dict[str, Any]]:
