@@ -400,6 +400,14 @@ _SCARE_PREFIX_RE = re.compile(
     r"hashtag|slogan|brand(?:ed)?|code-?named|aka)\s*[,:]?\s*$",
     re.IGNORECASE,
 )
+# A work named right before a Title-Case quotation ("his 2002 book, 'Make It Count'", "the anthem 'X'"):
+# the quotation is the work's title.
+_WORK_NOUN_BEFORE_RE = re.compile(
+    r"\b(?:book|books|novel|memoir|biography|film|movie|documentary|show|series|sitcom|episode|podcast|"
+    r"song|anthem|hymn|album|single|ballad|play|musical|opera|poem|essay|op-ed|column|article|"
+    r"painting|exhibit|exhibition|program|programme|segment)\s*,?\s*$",
+    re.IGNORECASE,
+)
 _DATELINE_RE = re.compile(
     r"^[A-Z][A-Z .,'’\-]{2,40}(?:\([^)]{0,40}\))?\s*[-–—]+\s*|^\([A-Za-z ]{2,30}\)\s*[-–—]?\s*"
 )
@@ -2638,6 +2646,8 @@ class _Extractor:
                 self.masked[max(0, q.open_mark - 30) : q.open_mark],
                 re.IGNORECASE,
             )
+            or _WORK_NOUN_BEFORE_RE.search(self.masked[max(0, q.open_mark - 30) : q.open_mark])
+            or (how.startswith("continue") and self._inside_prose(q))
         ):
             return None
         kind: QuoteKind = self._kind(q, att, how)
@@ -2671,6 +2681,13 @@ class _Extractor:
             cue=att.cue,
             said_on_exact=exact,
         )
+
+    def _inside_prose(self, q: _RawQuote) -> bool:
+        """The quotation is a phrase inside the reporter's sentence, not a sentence of its own."""
+        sent_first = self._sentence_at(q.open_mark)
+        sent_last = self._sentence_at(max(q.close_mark - 1, q.open_mark))
+        outside = self.masked[sent_first.start : q.open_mark] + self.masked[q.close_mark : sent_last.end]
+        return re.search(r"[A-Za-z]{2,}", outside) is not None
 
     def _kind(self, q: _RawQuote, att: _Attribution, how: str) -> QuoteKind:
         if how == "frame":
@@ -3050,7 +3067,7 @@ def _looks_like_title(words: str) -> bool:
     if not toks or len(toks) > 8:
         return False
     small = {"a", "an", "the", "of", "and", "in", "on", "to", "for", "with", "at", "or", "is"}
-    caps = [t for t in toks if t.lower() not in small]
+    caps = [t for t in toks if t.lower() not in small and not t.isdigit()]  # "American Skin (41 Shots)"
     return (
         bool(caps)
         and all(t[:1].isupper() for t in caps)

@@ -653,3 +653,23 @@ def test_open_curly_quotation_with_an_inner_one_still_runs_into_the_next_paragra
         ("We call it “the plan.” It works. And it will keep working.", "Ann Reyes"),
         ("the plan.", "Ann Reyes"),
     ]
+
+
+# ------------------------------------------------------------------ titles of works
+
+
+def test_title_after_a_work_noun_is_not_a_quotation() -> None:
+    text = "In her 2019 book, “Holding The Harbor Line,” Mayor Ana Ruiz said the port “must grow.”"
+    assert [q.quote for q in quotes(text)] == ["must grow."]
+    text = "“We will see,” Ana Ruiz said on the podcast “Here’s The Deal.”"
+    assert [q.quote for q in quotes(text)] == ["We will see"]
+
+
+def test_title_with_a_number_is_a_title() -> None:
+    text = "“We will sing,” Ana Ruiz said.\n\n“Harbor Lights (1999 Version)” was first played at the port."
+    assert [q.quote for q in quotes(text)] == ["We will sing"]
+
+
+def test_title_inside_prose_does_not_continue_the_previous_speaker() -> None:
+    text = "“We will sing,” Ana Ruiz said.\n\n“Harbor Lights” was first played in 1999 at the port."
+    assert [q.quote for q in quotes(text)] == ["We will sing"]
