@@ -454,6 +454,7 @@ class _Speaker:
     subject_like: bool = True  # False for a name inside a prepositional phrase ("in Honolulu")
     gender: Gender | None = None  # from a title on this mention ("Ms.", "spokeswoman")
     via_pronoun: bool = False  # resolved from "he", "she", "they" (a weaker attribution)
+    pronoun_gender: Gender | None = None  # the gender of the "he" / "she" it was resolved from
 
 
 @dataclass(slots=True)
@@ -936,6 +937,7 @@ class _Extractor:
         self.mention_pos = [m.pos for m in self.mentions]
         self._given_name_cache.clear()  # the entities are complete only now
         self._learn_kin_genders()
+        self._learn_reported_genders()
 
     def _learn_kin_genders(self) -> None:
         """'his wife, Heidi', 'her husband Paul Ames': a kinship noun tells the named person's gender.
@@ -958,6 +960,89 @@ class _Extractor:
                     ent_key == key or ent_words[0] == key or ent_key.endswith(" " + key)
                 ):
                     self.gender_evidence.setdefault(ent_key, gender)
+            self.gender_evidence.setdefault(key, gender)
+
+    def _learn_reported_genders(self) -> None:
+        """'Dana Kell said she would run': a he or she opening the reported clause of a named
+        subject's speech verb is that person, which tells the person's gender.
+
+        Only a name that stands for one person in the article learns it, and a name reported with
+        both pronouns learns nothing.
+        """
+        seen: dict[str, Gender | None] = {}
+        for ment in self.mentions:
+            if (
+                ment.kind != "person"
+                or not ment.subject_like
+                or not self.text.startswith(ment.name, ment.pos)
+            ):
+                continue
+            end = ment.pos + len(ment.name)
+            m = _REPORTED_PRONOUN_RE.match(self.masked, end, min(len(self.masked), end + 80))
+            if m is None or m.group("verb").lower() not in _SPEECH_VERBS:
+                continue
+            key = self._one_person_key(ment.name)
+            if key is not None:
+                gender = _PRONOUN_GENDER[m.group("pro").lower()]
+                seen[key] = gender if seen.get(key, gender) == gender else None
+        for key, said in self._sole_subject_pronouns():
+            seen[key] = said if seen.get(key, said) == said else None
+        for key, found in seen.items():
+            if found is not None:
+                self.gender_evidence.setdefault(key, found)
+
+    def _sole_subject_pronouns(self) -> Iterable[tuple[str, Gender]]:
+        """'Robin Ortiz disagreed, and his aides left': the first he, she, his or her after a
+        sentence's named subject, with no other person or person noun before it, is that person."""
+        for sent in self.sentences:
+            ments = self._mentions_between(sent.start, sent.end)
+            if not ments or ments[0].kind != "person" or not ments[0].subject_like:
+                continue
+            subject = ments[0]
+            if self.masked[sent.start : subject.pos].strip(" \"“”'‘’("):
+                continue  # the name must open the sentence
+            end = subject.pos + len(subject.name)
+            if not self.text.startswith(subject.name, subject.pos) or _is_possessive(
+                self.masked[end : end + 2]
+            ):
+                continue
+            search_from = end
+            if self.masked.startswith(",", end):
+                close = self.masked.find(",", end + 1, sent.end)  # "Ortiz, her rival, said": skip it
+                if close < 0:
+                    continue
+                search_from = close + 1
+            found = _GENDERED_PRONOUN_RE.search(self.masked, search_from, sent.end)
+            if found is None or any(m.pos < found.start() for m in ments[1:]):
+                continue
+            if found.group().lower() == "her":
+                nxt = re.match(r"\s+([A-Za-z]+)", self.masked[found.end() : found.end() + 30])
+                if nxt is None or nxt.group(1).lower() in _NON_NAME_WORDS:
+                    continue  # "met with her and": an object, someone else
+            between = {t.low for t in self._tokens_in(end, found.start())}
+            if between & (_ROLE_NOUNS | _TITLE_WORDS) or _MASK in self.masked[end : found.start()]:
+                continue
+            key = self._one_person_key(subject.name)
+            if key is not None:
+                yield key, _PRONOUN_GENDER[found.group().lower()]
+
+    def _one_person_key(self, name: str) -> str | None:
+        """The key of the one person a (possibly bare) name stands for, or None when it is ambiguous."""
+        key = _norm_key(name)
+        if not key or key.split()[0] in _NON_NAME_WORDS:
+            return None  # "I've"
+        if " " in key:
+            return key
+        fuller = {k for k, ent in self.entities.items() if ent.kind == "person" and k.endswith(" " + key)}
+        if len(fuller) > 1 or (not fuller and _strip_possessive(name) not in self._mid_caps):
+            return None  # two people share it, or a capitalised sentence opener ("Associates say")
+        return next(iter(fuller)) if fuller else key
+
+    def _learn_gender(self, name: str, gender: Gender) -> None:
+        """A he or she that a quotation's attribution resolved to ``name`` tells the gender, unless
+        the article already says otherwise."""
+        key = self._one_person_key(name)
+        if key is not None:
             self.gender_evidence.setdefault(key, gender)
 
     def _described_person(self, toks: Sequence[_Token], i: int) -> tuple[_Speaker, int] | None:
@@ -1466,7 +1551,9 @@ class _Extractor:
                 return sp
             resolved = self._resolve_pronoun(sp.name, sp.pos)
             if resolved is not None:
-                return replace(resolved, via_pronoun=True)
+                return replace(
+                    resolved, via_pronoun=True, pronoun_gender=_PRONOUN_GENDER.get(sp.name.lower())
+                )
             return _Speaker(sp.name, _PRONOUNS[sp.name.lower()], None, False, sp.pos)
         return self._canonical(sp)
 
@@ -1956,6 +2043,8 @@ class _Extractor:
                         results.append(proposal)
                     if att.speaker.name:
                         self._speakers_so_far.append((att.cue_start, att.speaker))
+                    if att.speaker.pronoun_gender is not None and att.speaker.kind == "person":
+                        self._learn_gender(att.speaker.name, att.speaker.pronoun_gender)
                     self._track_dialogue(q, att)
             prev = (q, att, proposal)
             colon_speaker = self._colon_cue_after(q, att)
@@ -3015,6 +3104,13 @@ def _gender_from_words(words: Iterable[str]) -> Gender | None:
     return None
 
 
+# After a named subject: an optional adverb, a speech verb, an optional addressee and "that", then
+# he or she ("Kell said she", "Ortiz told reporters that he").
+_REPORTED_PRONOUN_RE = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)(?:\s+(?:reporters|journalists|him|her|them|us|me))?"
+    r"(?:\s+that)?,?\s+(?P<pro>[Hh]e|[Ss]he)\b"
+)
+_GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b")
 _KIN_NAME_RE = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[A-Z][\w'’-]*['’]s)\s+(?:(?:late|former|then|ex|new|eldest|youngest|older|younger)"
     r"[\s-]+)?(?P<kin>wife|husband|widow|mother|father|son|daughter|brother|sister|niece|nephew|"

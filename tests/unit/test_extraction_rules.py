@@ -673,3 +673,32 @@ def test_title_with_a_number_is_a_title() -> None:
 def test_title_inside_prose_does_not_continue_the_previous_speaker() -> None:
     text = "“We will sing,” Ana Ruiz said.\n\n“Harbor Lights” was first played in 1999 at the port."
     assert [q.quote for q in quotes(text)] == ["We will sing"]
+
+
+# ------------------------------------------------------------------ genders learned from pronouns
+
+
+def test_pronoun_opening_a_reported_clause_gives_the_subjects_gender() -> None:
+    text = "Dana Kell said she would run for mayor. Robin Ortiz said he would not. “We will win,” she said."
+    assert only(text).speaker == "Dana Kell"
+
+
+def test_possessive_after_a_sentences_only_name_gives_its_gender() -> None:
+    text = (
+        "“We are ready,” Dana Kell said. Robin Ortiz disagreed, and his aides left. “We will win,” she said."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Dana Kell", "Dana Kell"]
+
+
+def test_pronoun_in_an_appositive_or_object_says_nothing_of_the_subject() -> None:
+    for middle in ("Robin Ortiz, her rival, disagreed.", "Robin Ortiz met with her and left."):
+        text = f"“We are ready,” Dana Kell said. {middle} “We will lose,” he said."
+        assert [q.speaker for q in quotes(text)] == ["Dana Kell", "Robin Ortiz"]
+
+
+def test_pronoun_resolved_for_a_quotation_gives_that_persons_gender() -> None:
+    text = (
+        "Dana Kell spoke first.\n\n“We are ready,” she said.\n\nRobin Ortiz spoke next.\n\n"
+        "“They are not ready,” he said.\n\n“We will win,” she said."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Dana Kell", "Robin Ortiz", "Dana Kell"]
