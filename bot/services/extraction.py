@@ -2982,7 +2982,10 @@ _TELL_CUES = _words("tell tells told telling inform informs informed assure assu
 _SPOKES_NOUNS = _words("spokesman spokeswoman spokesperson spokespeople")
 _ISSUE_PARTICIPLES = _words("released issued published sent posted filed signed written")
 _LOCATION_PREPS = _words(
-    "in at on from to near into across outside inside of for with by about against toward towards"
+    """
+    in at on from to near into across outside inside of for with by about against toward towards
+    like unlike including than among between within without beyond behind beside besides
+    """
 )
 _CAP_MODIFIERS = _words(
     """

@@ -702,3 +702,10 @@ def test_pronoun_resolved_for_a_quotation_gives_that_persons_gender() -> None:
         "“They are not ready,” he said.\n\n“We will win,” she said."
     )
     assert [q.speaker for q in quotes(text)] == ["Dana Kell", "Robin Ortiz", "Dana Kell"]
+
+
+def test_name_after_like_or_including_is_not_a_pronoun_antecedent() -> None:
+    text = (
+        "Analyst Sam Bell agreed. For voters in states like South Carolina, he said, the past “still counts.”"
+    )
+    assert only(text).speaker == "Sam Bell"
