@@ -1473,6 +1473,9 @@ class _Extractor:
     def _resolve_pronoun(self, pronoun: str, pos: int) -> _Speaker | None:
         want = _PRONOUNS.get(pronoun.lower())
         gender = _PRONOUN_GENDER.get(pronoun.lower())
+        plural = pronoun.lower() == "they"
+        if plural:
+            want = "organisation"  # "they" is a group or an organisation, never one named person
         sent = self._sentence_at(pos)
         # 1. a name earlier in the same sentence (the subject-ish first mention)
         for ment in self._mentions_between(sent.start, pos):
@@ -1484,6 +1487,8 @@ class _Extractor:
             if p < pos and spk.named and self._fits(spk, want, gender):
                 recent_speaker = (p, spk)
                 break
+            if p < pos and plural and not spk.named and _is_plural_description(spk.name):
+                return spk  # "the groups say …. They argue": the group just quoted
         subject = None
         idx = bisect.bisect_right(self.sent_starts, sent.start) - 1
         for back in range(idx - 1, max(-1, idx - 6), -1):
@@ -3095,6 +3100,12 @@ _FRAME_CLAUSE_WORDS = _words(
 _FRAME_BREAK_WORDS = _FRAME_CLAUSE_WORDS | (_BE_FORMS - {"being"}) | (_SPEECH_VERBS - frozenset(_FRAME_VERBS))
 _FRAME_NOUN_BEFORE = _words("the a an this that his her its their our so")
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
+
+
+def _is_plural_description(desc: str) -> bool:
+    """'the groups', 'Many of the visitors', 'officials': a description of several people or bodies."""
+    words = re.findall(r"[a-z]+", re.split(r"\s(?:who|that|which|at|in|for|from|with)\s", desc.lower())[0])
+    return bool(words) and words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is"))
 
 
 def _gender_from_words(words: Iterable[str]) -> Gender | None:

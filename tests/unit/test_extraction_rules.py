@@ -709,3 +709,16 @@ def test_name_after_like_or_including_is_not_a_pronoun_antecedent() -> None:
         "Analyst Sam Bell agreed. For voters in states like South Carolina, he said, the past “still counts.”"
     )
     assert only(text).speaker == "Sam Bell"
+
+
+def test_they_is_never_one_named_person() -> None:
+    text = "Sen. Ann Reyes and Sen. Tom Bell sent a letter on Monday. “The program must end,” they wrote."
+    assert only(text).speaker is None
+
+
+def test_they_goes_on_quoting_the_group_just_quoted() -> None:
+    text = (
+        "Mayor Ann Reyes spoke on Monday. Many of the dock workers say the port is “in trouble.” "
+        "They ask the mayor to act “before winter.”"
+    )
+    assert [q.speaker for q in quotes(text)] == ["Many of the dock workers", "Many of the dock workers"]
