@@ -1617,6 +1617,24 @@ class _Extractor:
             return None
         return found
 
+    def _relative_clause_antecedent(
+        self, start: int, cue_start: int
+    ) -> tuple[_Speaker, int, str | None] | None:
+        """'The groups who wrote to Mayor Reyes on Monday say …': a relative clause without commas
+        between the subject and the cue; the subject is the noun the clause describes."""
+        m = _RELATIVE_CLAUSE_RE.search(self.masked, start, cue_start)
+        if m is None or m.end() != cue_start:
+            return None
+        ante = self._np_backward(start, m.start())
+        lead = self.masked[start : ante[1]].rstrip() if ante is not None else ""
+        if ante is None or ante[2] is not None or (lead and not lead.endswith(",")) or _MASK in lead:
+            return None  # the antecedent must open the sentence or a clause
+        if not ante[0].named and ante[0].kind is None:
+            # a description keeps the clause that says who is meant ("People who know her")
+            desc = self.text[ante[1] : m.end()].strip()
+            return replace(ante[0], name=desc), ante[1], None
+        return ante
+
     def _self_named(self, toks: Sequence[_Token], np: tuple[_Speaker, int]) -> tuple[_Speaker, int]:
         """'a man calling himself Jo Bayer', 'a woman named Ana Ruiz': the name the description gives."""
         j = np[1]
@@ -1834,7 +1852,9 @@ class _Extractor:
                 False,
             )
         # subject before the cue?
-        before = self._np_backward(sent.start, cue.start)
+        before = self._relative_clause_antecedent(sent.start, cue.start) or self._np_backward(
+            sent.start, cue.start
+        )
         prev_toks = self._tokens_in(sent.start, cue.start)
         participle = low.endswith("ing") and bool(prev_toks) and prev_toks[-1].text == ","
         if (
@@ -3125,6 +3145,11 @@ _REPORTED_PRONOUN_RE = re.compile(
     r"(?:\s+that)?,?\s+(?P<pro>[Hh]e|[Ss]he)\b"
 )
 _GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b")
+# "… who wrote to her on Monday", "… who know him": a relative clause without commas up to the cue.
+_RELATIVE_CLAUSE_RE = re.compile(
+    r"\s+who\s+(?:[a-z]+ly\s+)?(?:have\s+|has\s+|had\s+)?[a-z]+"
+    r"(?:\s+(?:to|with|for|at|on|about|from|of|against))?\s+[^,;:()\"“”—–]{1,60}?\s+$"
+)
 _KIN_NAME_RE = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[A-Z][\w'’-]*['’]s)\s+(?:(?:late|former|then|ex|new|eldest|youngest|older|younger)"
     r"[\s-]+)?(?P<kin>wife|husband|widow|mother|father|son|daughter|brother|sister|niece|nephew|"

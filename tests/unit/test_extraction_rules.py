@@ -722,3 +722,15 @@ def test_they_goes_on_quoting_the_group_just_quoted() -> None:
         "They ask the mayor to act “before winter.”"
     )
     assert [q.speaker for q in quotes(text)] == ["Many of the dock workers", "Many of the dock workers"]
+
+
+def test_relative_clause_between_subject_and_cue_keeps_the_subject() -> None:
+    text = (
+        "While Ann Reyes spoke, the groups who wrote to her on Monday say they are “worried about the port.”"
+    )
+    q = only(text)
+    assert (q.speaker, q.speaker_named) == ("the groups who wrote to her on Monday", False)
+    assert (
+        only("People who know Ann Reyes say she is “tough but fair.”").speaker == "People who know Ann Reyes"
+    )
+    assert only("Ann Reyes, who met Tom Bell on Monday, said the port is “open.”").speaker == "Ann Reyes"
