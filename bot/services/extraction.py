@@ -938,6 +938,7 @@ class _Extractor:
         self._given_name_cache.clear()  # the entities are complete only now
         self._learn_kin_genders()
         self._learn_reported_genders()
+        self._collect_descriptions()
 
     def _learn_kin_genders(self) -> None:
         """'his wife, Heidi', 'her husband Paul Ames': a kinship noun tells the named person's gender.
@@ -961,6 +962,31 @@ class _Extractor:
                 ):
                     self.gender_evidence.setdefault(ent_key, gender)
             self.gender_evidence.setdefault(key, gender)
+
+    def _collect_descriptions(self) -> None:
+        """'Tom Bell, the port's director,', 'Ana Ruiz is the Republican nominee': what the article
+        calls a person, so that "the director" or "the nominee" can be traced back to the name."""
+        self.descriptions: dict[str, str] = {}
+        for ment in self.mentions:
+            if ment.kind != "person" or not self.text.startswith(ment.name, ment.pos):
+                continue
+            end = ment.pos + len(ment.name)
+            tag = _PARTY_TAG_RE.match(self.masked, end)
+            if tag is not None:
+                end = tag.end()
+            m = _DESCRIBED_AS_RE.match(self.masked, end)
+            desc = m.group("desc").lower() if m is not None else ""
+            if tag is not None:
+                desc += " " + _PARTY_LETTERS[tag.group(1)]  # "Rep. Ana Ruiz (D-Ohio)": a Democrat
+            elif m is None:
+                continue
+            if not any(
+                _strip_possessive(w) in _TITLE_WORDS | _ROLE_NOUNS | _PARTY_NOUNS for w in desc.split()
+            ):
+                continue
+            key = self._one_person_key(ment.name)
+            if key is not None:
+                self.descriptions[key] = self.descriptions.get(key, "") + " " + desc
 
     def _learn_reported_genders(self) -> None:
         """'Dana Kell said she would run': a he or she opening the reported clause of a named
@@ -1217,6 +1243,15 @@ class _Extractor:
             return _Speaker(
                 text[toks_np[org_at].start : last.end], "organisation", None, True, toks_np[org_at].start
             )
+        if (
+            allow_description
+            and det is not None
+            and last_low in _PARTY_NOUNS
+            and det.low in ("the", "a", "an")
+            and all(t.is_cap for t in toks_np)
+        ):
+            # "the Ohio Democrat", "a Texas Republican": a description of a party member
+            return _Speaker(text[det.start : last.end], "person", None, False, pos)
         if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS and not common:
             title_toks, name_toks = self._split_title_name(toks_np)
             if not name_toks or all(t.low.rstrip(".") in _CAP_MODIFIERS for t in name_toks):
@@ -1407,6 +1442,9 @@ class _Extractor:
                     continue
                 name_low = ment.name.lower()
                 title_low = _expand_title((ment.title or "").lower())
+                described = ""
+                if ment.kind == "person" and self.descriptions:
+                    described = self.descriptions.get(self._one_person_key(ment.name) or "", "")
                 if (
                     ment.kind == "organisation"
                     and re.search(rf"\b{re.escape(head)}\b", name_low)
@@ -1425,6 +1463,17 @@ class _Extractor:
                         rank is None or rank.group(1) in modifiers
                     )  # "the president" is not the vice president
                     and (not owner or re.search(rf"\b{re.escape(owner)}\b", title_low))
+                ):
+                    return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
+                if (
+                    described
+                    and head in _TITLE_WORDS | _ROLE_NOUNS | _PARTY_NOUNS
+                    and re.search(rf"\b{re.escape(head)}\b", described)
+                    and not re.search(
+                        rf"\b(?:vice|deputy|assistant|acting|associate|under)[\s-]+{re.escape(head)}\b",
+                        described,
+                    )
+                    and (not owner or re.search(rf"\b{re.escape(owner)}\b", described))
                 ):
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
         return sp
@@ -3149,6 +3198,16 @@ _GENDERED_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b")
 _RELATIVE_CLAUSE_RE = re.compile(
     r"\s+who\s+(?:[a-z]+ly\s+)?(?:have\s+|has\s+|had\s+)?[a-z]+"
     r"(?:\s+(?:to|with|for|at|on|about|from|of|against))?\s+[^,;:()\"“”—–]{1,60}?\s+$"
+)
+_PARTY_NOUNS = _words("democrat republican independent libertarian")
+_PARTY_LETTERS = {"D": "democrat", "R": "republican", "I": "independent", "L": "libertarian"}
+_PARTY_TAG_RE = re.compile(r",?\s*\(([DRIL])-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\)")
+# What follows a name to say what the person is: an appositive ("Tom Bell, the port's director,") or
+# a predicate ("Ana Ruiz is the Republican nominee").
+_DESCRIBED_AS_RE = re.compile(
+    r"(?:,\s+|\s+(?:is|was|has\s+been|had\s+been)\s+)"
+    r"(?P<desc>(?:the|a|an|his|her|their|its|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}['’]s)\s+[^,;:()\"“”—–.]{2,80}?)"
+    r"\s*(?=,|;|—|–|\.(?:\s|$)|$)"
 )
 _KIN_NAME_RE = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[A-Z][\w'’-]*['’]s)\s+(?:(?:late|former|then|ex|new|eldest|youngest|older|younger)"

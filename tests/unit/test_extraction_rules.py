@@ -734,3 +734,20 @@ def test_relative_clause_between_subject_and_cue_keeps_the_subject() -> None:
         only("People who know Ann Reyes say she is “tough but fair.”").speaker == "People who know Ann Reyes"
     )
     assert only("Ann Reyes, who met Tom Bell on Monday, said the port is “open.”").speaker == "Ann Reyes"
+
+
+# ------------------------------------------------------------------ descriptions traced to a name
+
+
+def test_description_resolves_through_an_appositive_or_predicate() -> None:
+    text = "Tom Bell, the port's director, met Ann Reyes on Monday. “It is in trouble,” the director said."
+    assert only(text).speaker == "Tom Bell"
+    text = "Ann Reyes is the Republican nominee for governor. “It is in trouble,” the nominee said."
+    assert only(text).speaker == "Ann Reyes"
+
+
+def test_party_member_description_resolves_through_a_party_tag() -> None:
+    text = "Rep. Ann Reyes (D-Ohio) visited the port with Mayor Tom Bell. The Ohio Democrat said it is “in trouble.”"
+    assert only(text).speaker == "Ann Reyes"
+    q = only("“It is in trouble,” said a Texas Republican.")
+    assert (q.speaker, q.speaker_named) == ("a Texas Republican", False)
