@@ -29,7 +29,7 @@ from functools import cache
 from typing import Literal, Protocol, runtime_checkable
 
 import tantivy
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,8 @@ Verdict = Literal["on_record", "related", "none"]
 # Chosen on ct2020-train with `benchmarks/matching_quality.py --thresholds` (top-1 scores of correct, wrong
 # and "nothing on record" queries, the latter with the relevant statements and their near-duplicates held
 # out), for the lexical model, keeping what the thresholds meant before the rank feature lifted top-1 scores:
-# at 80 a top-1 result is right ~94% of the time and only ~2% of claims with nothing on record reach it; at 50
-# ~57% of claims find their statement while ~9% of those with nothing on record show a lead. With the semantic
+# at 80 a top-1 result is right ~95% of the time and only ~2% of claims with nothing on record reach it; at 50
+# ~57% of claims find their statement while ~7% of those with nothing on record show a lead. With the semantic
 # extra both thresholds are stricter on false alarms: at 80 ~97% right and <1% of nothing-on-record claims; at 50
 # ~67% of claims find their statement against ~6% false leads.
 DEFAULT_STRONG_THRESHOLD = 80.0
@@ -88,7 +88,13 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # The date that ends a pasted post's signature, "— Name (@handle) Month D, YYYY". The name stays: the poster is
 # often the claim's subject; the date is noise to the sentence model.
 _SIGNATURE_DATE = re.compile(r"(\(@\w+\))\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*$")
+# A whole post signature, "— Name (@handle) Month D, YYYY", for the fuzzy comparison of the claim's own words.
+_SIGNATURE = re.compile(r"\s[—–-]\s*[^—–\n]{0,80}?\(@\w+\)[^\n]*$")
 _SPACES = re.compile(r"\s+")
+_LOWER_TAG = re.compile(
+    r"#([a-z0-9]{6,40})\b"
+)  # an all-lowercase tag, "#fyrefestival"; longer ones are not words
+_MAX_SEGMENT = 20
 
 
 def verdict(score: float, strong: float, related: float) -> Verdict:
@@ -131,16 +137,16 @@ class FusionWeights:
     queries). Fitted on ct2020-train by ``benchmarks/matching_quality.py --fit``: a listwise (softmax over
     each query's candidates) fit for the ranking direction, then Platt scaling for calibration."""
 
-    bias: float = -8.281
-    bm25: float = 17.103  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
-    query_coverage: float = 4.733
-    statement_coverage: float = 1.294
+    bias: float = -11.776
+    bm25: float = 13.208  # BM25 over max(query, statement) self-score (the sum of a side's term idfs)
+    query_coverage: float = 5.232
+    statement_coverage: float = 0.651
     token_set: float = 0.0
-    partial: float = 0.0
+    partial: float = 8.947  # rapidfuzz partial ratio of the claim's own words and the statement's text
     speaker: float = 2.0  # not learnable from the benchmark (it has no speakers); set by hand
     semantic: float = 0.0
     bm25_query: float = 0.0  # BM25 over the query's self-score (keeps BM25's order within a query)
-    bm25_rank: float = 2.737  # 1 / (1 + rank) in the BM25 list, 0 outside it
+    bm25_rank: float = 2.617  # 1 / (1 + rank) in the BM25 list, 0 outside it
     dense_rank: float = 0.0  # 1 / (1 + rank) among the nearest embeddings, 0 outside them
 
 
@@ -256,6 +262,20 @@ def _semantic_query(query: str) -> str:
     text = _DISCORD_MARKUP.sub(" ", _URL.sub(" ", query[:_MAX_QUERY_CHARS]))
     text = _SPACES.sub(" ", _SIGNATURE_DATE.sub(r"\1", text)).strip()
     return text or query[:_MAX_QUERY_CHARS]
+
+
+def _claim_words(query: str) -> str:
+    """The claim's own words for the character-level comparison: no links, markup or post signature."""
+    return _SIGNATURE.sub(" ", _DISCORD_MARKUP.sub(" ", _URL.sub(" ", query[:_MAX_QUERY_CHARS])))
+
+
+def _partial(claim: str, statement: str) -> float:
+    """rapidfuzz's best-aligned substring ratio of the shorter side inside the longer, 0..1: high when a claim
+    repeats a statement's wording (or a statement quotes a claim) even with the rest around it."""
+    if not claim or not statement:
+        return 0.0
+    shorter, longer = (statement, claim) if len(statement) <= len(claim) else (claim, statement)
+    return fuzz.partial_ratio(shorter, longer) / 100.0
 
 
 def _passage(doc: IndexedStatement) -> str:
@@ -509,11 +529,11 @@ class MatchIndex:
         """Best statements of ``guild_id`` for a claim, best first, each with a 0..100 score."""
         if limit <= 0:
             return []
-        query_terms = _unique(analyze(clean_query(query)))[:_MAX_QUERY_TERMS]
-        if not query_terms:
-            return []
         with self._lock:
             self._commit()
+            query_terms = self._query_terms(query)
+            if not query_terms:
+                return []
             candidates = self._candidates_for(
                 guild_id,
                 query,
@@ -584,15 +604,53 @@ class MatchIndex:
 
         Features: (bm25 / larger self-score, query coverage, statement coverage, token-set, partial, speaker
         named, semantic, bm25 / query self-score, 1 / (1 + BM25 rank), 1 / (1 + dense rank))."""
-        query_terms = _unique(analyze(clean_query(query)))[:_MAX_QUERY_TERMS]
-        if not query_terms:
-            return []
         with self._lock:
             self._commit()
-            candidates = self._candidates_for(guild_id, query, query_terms, limit)
+            query_terms = self._query_terms(query)
+            candidates = self._candidates_for(guild_id, query, query_terms, limit) if query_terms else []
             if candidates:
                 self._score(query, query_terms, candidates)
         return [(c.doc.statement_id, c.features) for c in candidates]
+
+    def _query_terms(self, query: str) -> list[str]:
+        """The claim's index terms, plus the words of any all-lowercase tag the index knows ("#fyrefestival")."""
+        cleaned = clean_query(query)
+        terms = analyze(cleaned)
+        for tag in _LOWER_TAG.findall(cleaned):
+            words = self._segment(tag)
+            if words:
+                terms.extend(analyze(" ".join(words)))
+        return _unique(terms)[:_MAX_QUERY_TERMS]
+
+    def _segment(self, tag: str) -> list[str] | None:
+        """Split a run-together tag into the fewest words that all occur in the index (or are stop words).
+
+        A tag that is itself an indexed word stays whole, and so does one with no full split (None)."""
+        whole = analyze(tag)
+        if not whole or self._backend.doc_freq(whole[0]) > 0:
+            return None
+        known: dict[str, bool] = {}
+
+        def is_word(piece: str) -> bool:
+            if piece not in known:
+                terms = analyze(piece)
+                known[piece] = not terms or (len(terms) == 1 and self._backend.doc_freq(terms[0]) > 0)
+            return known[piece]
+
+        # best[i]: the fewest pieces that cover tag[:i], or None.
+        best: list[list[str] | None] = [[]] + [None] * len(tag)
+        for end in range(2, len(tag) + 1):
+            for start in range(max(0, end - _MAX_SEGMENT), end - 1):
+                head = best[start]
+                if head is None or not is_word(tag[start:end]):
+                    continue
+                current = best[end]
+                if current is None or len(head) + 1 < len(current):
+                    best[end] = [*head, tag[start:end]]
+        words = best[len(tag)]
+        if words is None or len(words) < 2 or not any(analyze(w) for w in words):
+            return None
+        return words
 
     def _score(self, query: str, query_terms: list[str], candidates: list[_Candidate]) -> None:
         w = self._weights
@@ -607,6 +665,7 @@ class MatchIndex:
         query_set = set(query_terms)
         query_weight = sum(idf[t] for t in query_terms)
         query_string = " ".join(query_terms)
+        claim_words = utils.default_process(_claim_words(query))
         semantic = self._semantic_scores(query, candidates)
         for i, (c, (context_terms, extra_terms)) in enumerate(zip(candidates, analysed, strict=True)):
             text_terms = c.text_terms
@@ -619,7 +678,7 @@ class MatchIndex:
             s_cov = max(_coverage(text_terms, query_set, idf), _coverage(context_terms, query_set, idf))
             text_string = " ".join(text_terms)
             token_set = fuzz.token_set_ratio(query_string, text_string) / 100.0
-            partial = fuzz.partial_ratio(text_string, query_string) / 100.0 if text_string else 0.0
+            partial = _partial(claim_words, utils.default_process(c.doc.text))
             if context_terms:
                 context_string = " ".join(context_terms)
                 token_set = max(token_set, fuzz.token_set_ratio(query_string, context_string) / 100.0)

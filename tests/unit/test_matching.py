@@ -325,6 +325,42 @@ def test_clean_query_spells_out_camel_case_tags() -> None:
     assert "<@42>" not in cleaned
 
 
+def test_all_lowercase_tag_is_split_into_indexed_words() -> None:
+    index = MatchIndex()
+    index.add_many(
+        [
+            _st(1, "The music festival on the island descended into chaos."),
+            _st(2, "Tickets for the island ferry doubled in price."),
+        ]
+    )
+    found = index.search(GUILD, "stranded again #islandfestival")
+    assert [r.statement_id for r in found][:1] == [1]
+    assert {"island", "festiv"} <= set(index._query_terms("#islandfestival"))
+
+
+def test_tag_that_is_a_word_or_has_no_full_split_stays_whole() -> None:
+    index = MatchIndex()
+    index.add_many([_st(1, "The festival was cancelled."), _st(2, "An island nation voted.")])
+    assert index._segment("festival") is None  # an indexed word
+    assert index._segment("festivalqzxv") is None  # a piece the index does not know
+    assert index._segment("islandfestival") == ["island", "festival"]
+    assert index._segment("festivalisland") == ["festival", "island"]
+
+
+def test_claim_repeating_the_wording_outranks_scattered_shared_words() -> None:
+    index = MatchIndex()
+    index.add_many(
+        [
+            _st(1, "Repairs in May: the bridge will close, the governor said."),
+            _st(2, "The governor said the bridge will close for repairs in May."),
+        ]
+    )
+    claim = "Breaking: the governor said the bridge will close for repairs in May — Jo (@jo) May 2, 2024"
+    first, second = index.search(GUILD, claim, limit=2)
+    assert first.statement_id == 2
+    assert first.score > second.score
+
+
 @pytest.mark.parametrize(
     ("score", "expected"),
     [
