@@ -1150,8 +1150,16 @@ class _Extractor:
             if t.text in ("-", "&") and j > start_j and j + 1 < len(toks) and toks[j + 1].is_cap:
                 j += 1
                 continue
+            link = _org_link_forward(toks, j) if j > start_j else None
+            if link is not None:
+                j = link  # "Center for Port Studies", "Alliance to Rebuild Our Ports"
+                continue
             if t.is_cap:
-                if low in _NON_NAME_WORDS and low.rstrip(".") not in _HONORIFICS:
+                if (
+                    low in _NON_NAME_WORDS
+                    and low.rstrip(".") not in _HONORIFICS
+                    and not _inner_name_word(toks, j)
+                ):
                     break
                 j += 1
                 if (
@@ -1252,6 +1260,12 @@ class _Extractor:
         ):
             # "the Ohio Democrat", "a Texas Republican": a description of a party member
             return _Speaker(text[det.start : last.end], "person", None, False, pos)
+        linked = _linked_org_start(toks_np) if last.is_cap else None
+        if linked is not None:
+            first = toks_np[linked]
+            return _Speaker(
+                _strip_possessive(text[first.start : last.end]), "organisation", None, True, first.start
+            )
         if last.is_cap and last_low not in _TITLE_WORDS and last_low not in _NON_NAME_WORDS and not common:
             title_toks, name_toks = self._split_title_name(toks_np)
             if not name_toks or all(t.low.rstrip(".") in _CAP_MODIFIERS for t in name_toks):
@@ -1745,8 +1759,12 @@ class _Extractor:
             low = t.low
             if _MASK in t.text:
                 break
-            if t.is_cap and low not in _NON_NAME_WORDS:
+            if t.is_cap and (low not in _NON_NAME_WORDS or (k < len(toks) and _inner_name_word(toks, k - 1))):
                 k -= 1
+                continue
+            link = _org_link_backward(toks, k) if k < len(toks) else None
+            if link is not None:
+                k = link  # "the Alliance to Rebuild Our Ports said"
                 continue
             if t.is_cap and low.rstrip(".") in _HONORIFICS:
                 k -= 1
@@ -3169,6 +3187,74 @@ _FRAME_CLAUSE_WORDS = _words(
 _FRAME_BREAK_WORDS = _FRAME_CLAUSE_WORDS | (_BE_FORMS - {"being"}) | (_SPEECH_VERBS - frozenset(_FRAME_VERBS))
 _FRAME_NOUN_BEFORE = _words("the a an this that his her its their our so")
 _NAME_BREAKERS = frozenset(_SPEECH_VERBS - {"call", "calls", "called", "read", "post"} | {"according"})
+
+
+# Organisation heads that take a capitalised complement after a link word: "Center for Port
+# Studies", "Committee to Protect Journalists", "Council on Foreign Relations", "Friends of the Earth".
+_ORG_LINK_HEADS: dict[str, frozenset[str]] = {
+    "of": _ORG_HEADS | _words("friends citizens americans project society fund conference initiative"),
+    "for": _words(
+        """
+        center centre institute committee council coalition alliance foundation fund campaign project
+        society citizens americans network league association organization organisation bureau
+        partnership commission union federation group movement
+        """
+    ),
+    "to": _words("alliance committee campaign coalition movement project fund league"),
+    "on": _words("committee subcommittee council commission conference"),
+}
+_INNER_NAME_WORDS = _words("the our of for and a an to on in at")
+
+
+def _org_link_forward(toks: Sequence[_Token], j: int) -> int | None:
+    """At a link word after a capitalised organisation head, the index of the complement's first word."""
+    heads = _ORG_LINK_HEADS.get(toks[j].low)
+    if heads is None or not toks[j - 1].is_cap or _strip_possessive(toks[j - 1].low) not in heads:
+        return None
+    k = j + 1
+    if k < len(toks) and toks[k].low in ("the", "our") and not toks[k].is_cap:
+        k += 1
+    if k >= len(toks) or not toks[k].is_cap or toks[k].low in _NON_NAME_WORDS:
+        return None
+    if toks[j].low == "to" and not (k + 1 < len(toks) and toks[k + 1].is_cap):
+        return None  # "Committee to Protect Journalists", not "the Pentagon to Congress"
+    return k
+
+
+def _org_link_backward(toks: Sequence[_Token], k: int) -> int | None:
+    """Walking back from the capitalised ``toks[k]``: the index of the organisation head before a link."""
+    n = k - 1
+    if n >= 1 and toks[n].low in ("the", "our") and not toks[n].is_cap:
+        n -= 1
+    if n < 1:
+        return None
+    return n - 1 if _org_link_forward(toks, n) == k else None
+
+
+def _inner_name_word(toks: Sequence[_Token], j: int) -> bool:
+    """A capitalised function word inside a Title-Case name ("Reclaim Our Schools")."""
+    return (
+        toks[j].low in _INNER_NAME_WORDS
+        and 0 < j < len(toks) - 1
+        and toks[j - 1].is_cap
+        and toks[j - 1].low not in _NON_NAME_WORDS
+        and toks[j + 1].is_cap
+        and toks[j + 1].low not in _NON_NAME_WORDS
+    )
+
+
+def _linked_org_start(toks: Sequence[_Token]) -> int | None:
+    """Where an organisation joined by a link word starts in an NP ("the event organizer Alliance to
+    Rebuild Our Ports" → "Alliance"), or None."""
+    for j in range(1, len(toks) - 1):
+        if _org_link_forward(toks, j) is not None:
+            start = j - 1
+            while start > 0 and toks[start - 1].is_cap and toks[start - 1].low not in _NON_NAME_WORDS:
+                start -= 1
+            if toks[start].low.rstrip(".") in _TITLE_WORDS and start < j - 1:
+                start += 1  # "Director Center for …" is not a name
+            return start
+    return None
 
 
 def _is_plural_description(desc: str) -> bool:

@@ -751,3 +751,22 @@ def test_party_member_description_resolves_through_a_party_tag() -> None:
     assert only(text).speaker == "Ann Reyes"
     q = only("“It is in trouble,” said a Texas Republican.")
     assert (q.speaker, q.speaker_named) == ("a Texas Republican", False)
+
+
+# ------------------------------------------------------------------ organisation names
+
+
+def test_organisation_name_keeps_its_linked_complement() -> None:
+    assert only("“It was a good day,” said the Center for Port Studies.").speaker == "Center for Port Studies"
+    assert only("“It was a good day,” said Friends of the Earth.").speaker == "Friends of the Earth"
+    text = "A spokesman for the Alliance to Rebuild Our Ports said it was “a good day.”"
+    assert only(text).speaker == "Alliance to Rebuild Our Ports"
+    text = (
+        "Over 100 people joined a “walk-in,” according to the event organizer Alliance to Rebuild Our Ports."
+    )
+    assert only(text).speaker == "Alliance to Rebuild Our Ports"
+
+
+def test_link_word_after_an_organisation_does_not_swallow_the_next_name() -> None:
+    assert only("The Pentagon told Congress it was “a good day.”").speaker == "Pentagon"
+    assert only("Secretary of State John Kerry said it was “a good day.”").speaker == "John Kerry"
