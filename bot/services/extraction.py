@@ -130,7 +130,7 @@ _DOCUMENT_NOUNS = _words(
     """
     statement release letter report memo memorandum post tweet email e-mail filing complaint lawsuit
     suit readout transcript notice document post message video ad advertisement release editorial
-    announcement website blog
+    announcement website blog clip commercial
     """
 )
 
@@ -303,7 +303,7 @@ _ROLE_NOUNS = _words(
     association team staff staffer staffers strategist strategists operative operatives director
     manager chief chiefs host anchor reporter reporters editor editors author authors writer tweet
     post website ad video transcript readout announcement email note message speech book ruling
-    article study decision opinion indictment story piece editorial column analysis
+    article study decision opinion indictment story piece editorial column analysis clip commercial
     """
 ) | _words(
     # people described by what they are or do ("the New York businessman", "one questioner")
@@ -1220,6 +1220,8 @@ class _Extractor:
         if j >= len(toks) or not toks[j].text[:1].isdigit():
             return j
         k = j + 1
+        if "-" in toks[j].text and k < len(toks) and toks[k].text.isalpha():
+            return k  # "a 52-count civil complaint", "a 42-year-old nurse"
         if k + 1 < len(toks) and toks[k].text == "/" and toks[k + 1].text[:1].isdigit():
             k += 2
         if k < len(toks) and (toks[k].is_cap or toks[k].low in _ROLE_NOUNS or toks[k].low in _TITLE_WORDS):
@@ -1546,12 +1548,17 @@ class _Extractor:
                 return self._canonical(ment, gender=gender)
         # 2. the subject of an earlier sentence, or the most recent speaker, whichever is closer
         recent_speaker = None
+        neuter = pronoun.lower() == "it"
         for p, spk in reversed(self._speakers_so_far):
+            if (plural or neuter) and p < pos and self._sentence_at(p).para < sent.para - 1:
+                break  # "they" and "it" look back one paragraph at most
             if p < pos and spk.named and self._fits(spk, want, gender):
                 recent_speaker = (p, spk)
                 break
             if p < pos and plural and not spk.named and _is_plural_description(spk.name):
                 return spk  # "the groups say …. They argue": the group just quoted
+            if p < pos and neuter and not spk.named and _description_head(spk.name) in _DOCUMENT_NOUNS:
+                return spk  # "…, the report says. It also points out": the document just quoted
         subject = None
         idx = bisect.bisect_right(self.sent_starts, sent.start) - 1
         for back in range(idx - 1, max(-1, idx - 6), -1):
@@ -1663,15 +1670,23 @@ class _Extractor:
         """'McConnell, who in 2010 said …': the name that the relative pronoun before the cue stands for."""
         for back in range(1, min(6, len(prev_toks)) + 1):
             t = prev_toks[-back]
-            if t.low == "who":
+            if t.low in ("who", "which"):
                 break
             if not (t.low in _ADVERB_SKIP or t.low in _TIME_WORDS or t.text.isdigit() or t.low in _WEEKDAYS):
                 return None  # only adverbials between "who" and the cue
         else:
             return None
-        if len(prev_toks) <= back or prev_toks[-back - 1].text != ",":
+        if len(prev_toks) <= back:
             return None
+        if prev_toks[-back - 1].text != ",":
+            # "the Harbor Police Department which reported": no comma, only after a named organisation
+            if t.low != "which":
+                return None
+            bare = self._np_backward(sent_start, t.start)
+            return bare if bare is not None and bare[0].named and bare[0].kind == "organisation" else None
         found = self._np_backward(sent_start, prev_toks[-back - 1].start)
+        if found is not None and t.low == "which" and found[0].kind != "organisation":
+            return None  # "which" stands for an organisation or a document, not a person
         if found is not None and not found[0].named:
             # "McConnell, now the Senate majority leader, who …": the name before the appositive
             m = re.search(r",\s*(?:now\s+|then\s+)?$", self.masked[sent_start : found[1]])
@@ -1878,6 +1893,15 @@ class _Extractor:
                 out.append(t)
             elif low in ("put", "puts") and n + 1 < len(toks) and toks[n + 1].low == "it":
                 out.append(t)  # "as Ana Ruiz put it, …"
+            elif (
+                low in _POINT_FORMS
+                and 0 < n < len(toks) - 1
+                and toks[n + 1].low == "out"
+                and toks[n - 1].low not in _DETERMINERS
+                and not _is_possessive(toks[n - 1].text)
+            ):
+                out_tok = toks[n + 1]  # "the report points out that …": one cue, "points out"
+                out.append(_Token(t.start, out_tok.end, self.masked[t.start : out_tok.end], low, t.is_cap))
         return out
 
     @staticmethod
@@ -3044,6 +3068,7 @@ _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
 )
+_POINT_FORMS = _words("point points pointed pointing")
 _ADDRESSEE_VERBS = _words(
     "asked told urged questioned informed instructed ordered advised warned assured reassured"
 )
@@ -3208,6 +3233,17 @@ _INNER_NAME_WORDS = _words("the our of for and a an to on in at")
 
 def _org_link_forward(toks: Sequence[_Token], j: int) -> int | None:
     """At a link word after a capitalised organisation head, the index of the complement's first word."""
+    if toks[j].low == "and" and not toks[j].is_cap:
+        # "Securities and Exchange Commission": the capitalised run after "and" ends in a head
+        k = j + 1
+        while k < len(toks) and k <= j + 4 and toks[k].is_cap and toks[k].low not in _NON_NAME_WORDS:
+            if _strip_possessive(toks[k].low) in _ORG_HEADS:
+                closes = k + 1 >= len(toks) or not (toks[k + 1].is_cap or toks[k + 1].low in _TITLE_WORDS)
+                one_word = j < 2 or not toks[j - 2].is_cap or toks[j - 2].low in _NON_NAME_WORDS
+                ok = toks[j - 1].is_cap and toks[j - 1].low not in _NON_NAME_WORDS | _ORG_HEADS
+                return j + 1 if ok and one_word and closes else None
+            k += 1
+        return None
     heads = _ORG_LINK_HEADS.get(toks[j].low)
     if heads is None or not toks[j - 1].is_cap or _strip_possessive(toks[j - 1].low) not in heads:
         return None
@@ -3255,6 +3291,14 @@ def _linked_org_start(toks: Sequence[_Token]) -> int | None:
                 start += 1  # "Director Center for …" is not a name
             return start
     return None
+
+
+def _description_head(desc: str) -> str:
+    """The head noun of a description ("the report" → "report", "a letter from the mayor" → "letter")."""
+    words = re.findall(
+        r"[a-z'’-]+", re.split(r"\s(?:who|that|which|of|at|in|for|from|with|by)\s", desc.lower())[0]
+    )
+    return _strip_possessive(words[-1]) if words else ""
 
 
 def _is_plural_description(desc: str) -> bool:

@@ -770,3 +770,42 @@ def test_organisation_name_keeps_its_linked_complement() -> None:
 def test_link_word_after_an_organisation_does_not_swallow_the_next_name() -> None:
     assert only("The Pentagon told Congress it was “a good day.”").speaker == "Pentagon"
     assert only("Secretary of State John Kerry said it was “a good day.”").speaker == "John Kerry"
+
+
+# ------------------------------------------------------------------ quotation shapes once missed
+
+
+def test_according_to_a_numbered_document() -> None:
+    text = "According to a 52-count civil complaint, the owners ran a “massive fraudulent scheme.”"
+    q = only(text)
+    assert (q.speaker, q.speaker_named) == ("a 52-count civil complaint", False)
+    text = "According to a complaint filed by the Securities and Exchange Commission, they ran a “scheme.”"
+    assert only(text).speaker == "Securities and Exchange Commission"
+
+
+def test_points_out_is_a_cue() -> None:
+    q = only("The port report also points out that “the fines are too light.”")
+    assert (q.speaker, q.cue) == ("The port report", "points out")
+
+
+def test_a_clip_is_a_speaker() -> None:
+    assert only("The clip says Reyes “has a passion for the wrong people.”").speaker == "The clip"
+
+
+def test_which_clause_subject_is_its_organisation() -> None:
+    text = "Reporters turned to the Harbor Police Department which reported “2,521 incidents” in the city."
+    assert only(text).speaker == "Harbor Police Department"
+    text = "Reporters turned to the Harbor Police Department, which reported “2,521 incidents” in the city."
+    assert only(text).speaker == "Harbor Police Department"
+
+
+def test_it_goes_on_quoting_the_document_just_quoted() -> None:
+    text = "“Fines are too light,” the port report says. It also points out that “the rules are weak.”"
+    assert [q.speaker for q in quotes(text)] == ["the port report", "the port report"]
+
+
+def test_and_joins_an_organisation_name_but_not_two_speakers() -> None:
+    assert only("The Securities and Exchange Commission said it is “over.”").speaker == (
+        "Securities and Exchange Commission"
+    )
+    assert only("“It is over,” said Ann Reyes and Harbor Commission chief Tom Bell.").speaker == "Ann Reyes"
