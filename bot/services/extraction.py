@@ -2102,6 +2102,10 @@ class _Extractor:
             if np is None or np[1] >= len(toks):
                 continue
             nxt = toks[np[1]]
+            if _is_possessive(toks[np[1] - 1].text) and (
+                nxt.low in _TITLE_WORDS or nxt.low in _PERSON_RELATION_NOUNS
+            ):
+                continue  # "Tom Bell's opponent", "Bell's lawyer": an owner, not the subject
             if nxt.text.isalpha() and not nxt.is_cap and nxt.low not in _OWNER_PREPS | {"and", "or"}:
                 return np[0]
             if s == 0 and nxt.text == "," and np[0].named:
@@ -3067,6 +3071,15 @@ _COUNTRY_ABBREVIATIONS = {
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
+)
+# people named by their relation to someone ("Bell's opponent", "her husband")
+_PERSON_RELATION_NOUNS = _words(
+    """
+    opponent opponents rival rivals ally allies challenger successor predecessor friend friends
+    wife husband son daughter father mother brother sister widow partner colleague colleagues
+    boss deputy lawyer lawyers attorney attorneys spokesman spokeswoman spokesperson aide aides
+    adviser advisers advisor advisors
+    """
 )
 _POINT_FORMS = _words("point points pointed pointing")
 _ADDRESSEE_VERBS = _words(

@@ -809,3 +809,11 @@ def test_and_joins_an_organisation_name_but_not_two_speakers() -> None:
         "Securities and Exchange Commission"
     )
     assert only("“It is over,” said Ann Reyes and Harbor Commission chief Tom Bell.").speaker == "Ann Reyes"
+
+
+def test_participle_subject_is_not_an_owner_in_an_appositive() -> None:
+    text = (
+        "Attorney General Ann Reyes (D), Tom Bell's opponent in the race, called Friday for releasing "
+        "the videos, saying that openness “breaks down barriers.”"
+    )
+    assert only(text).speaker == "Ann Reyes"
