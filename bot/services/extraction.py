@@ -1292,6 +1292,8 @@ class _Extractor:
                     first = title_toks[-2]
                 name = _strip_possessive(text[first.start : last.end])
                 return _Speaker(name, "organisation", None, True, first.start)
+            if any(len(t.text) >= 4 and t.text.isalpha() and t.text.isupper() for t in name_toks):
+                return None  # "THE BORROWING Back when …": a section heading, not a name
             name = text[name_toks[0].start : name_toks[-1].end]
             name = _strip_possessive(name)
             title: str | None = None
@@ -1334,6 +1336,8 @@ class _Extractor:
             and low not in _ADVERB_SKIP
         ):
             return False  # "Trump, speaking at a rally," / "Smith, 54," / "Warren, D-Mass.,": a subject
+        if re.search(r"(?:^|\n)[A-Z][A-Z ]*[A-Z]{3,}\s+$", self.masked[max(0, tok.start - 40) : tok.start]):
+            return True  # after a heading in capitals ("THE BORROWING Back when …") a word starts a sentence
         return at_start and tok.text not in self._mid_caps
 
     # ---------------------------------------------------------------- coreference
@@ -2814,6 +2818,9 @@ class _Extractor:
                 continue
             if self._is_news_agency(att.speaker) and att.cue.lower() in _REPORTING_VERBS | {"according to"}:
                 fallback = fallback or att
+                continue
+            if not att.speaker.named and att.speaker.name.lower() == "it" and len(ordered) > 1:
+                fallback = fallback or att  # "Reyes said it would tell of '…'": the outer cue speaks
                 continue
             if cue.start >= q.close_mark and att.content[1] <= q.open_mark:
                 continue

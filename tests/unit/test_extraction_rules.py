@@ -817,3 +817,18 @@ def test_participle_subject_is_not_an_owner_in_an_appositive() -> None:
         "the videos, saying that openness “breaks down barriers.”"
     )
     assert only(text).speaker == "Ann Reyes"
+
+
+def test_cue_whose_subject_is_an_unresolved_it_yields_to_the_outer_cue() -> None:
+    text = (
+        "Mayor Ann Reyes, opening the harbor museum, said it would tell a story of “suffering and delight.”"
+    )
+    assert only(text).speaker == "Ann Reyes"
+
+
+def test_a_heading_in_capitals_is_not_a_name() -> None:
+    text = (
+        "Tom Bell spoke.\n\nTHE BORROWING Back when he wrote his book, Mr. Bell said that he disliked debt. "
+        "“You would like to pay cash,” he said."
+    )
+    assert only(text).speaker == "Tom Bell"
