@@ -3468,7 +3468,7 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"|(?:,\s*(?:a|an|the)\s[^,;—–]{1,120}?)?\s(?:--|[—–])\s[^—–;]{1,160}?\s(?:--|[—–])"
     r"|,\s*(?:\d{1,3}|\(?[RDI]-[A-Z][\w.]{0,10}\)?|[A-Z][a-z]{1,5}\.),"
     r"|(?P<appos>,\s*(?:a|an|the|who|whose|which|his|her|its|their|one|now|then|also|former|himself|herself|"
-    r"[a-z][\w\-]*|(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w\-]*['’]s?\s+[a-z][\w\-]*)\b[^,;]{0,120},)"
+    r"[a-z][\w\-]*|(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w\-]*['’]s?\s+[a-z][\w\-]*)\b[^,;]{0,200},)"
     r")\s*)$"
 )
 _APPOS_TAIL_RE = re.compile(

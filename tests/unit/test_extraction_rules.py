@@ -832,3 +832,12 @@ def test_a_heading_in_capitals_is_not_a_name() -> None:
         "“You would like to pay cash,” he said."
     )
     assert only(text).speaker == "Tom Bell"
+
+
+def test_long_appositive_before_the_cue_keeps_the_name() -> None:
+    text = (
+        "Tom Bell taught at the Maxwell School.\n\nAnn Reyes, an outside adviser to the campaign on tax "
+        "and budget issues and an associate professor at New York University School of Law, said that the "
+        "campaign was “taking a close look.”"
+    )
+    assert only(text).speaker == "Ann Reyes"
