@@ -2235,10 +2235,7 @@ class _Extractor:
         next_q = self._next_quote_start(q)
         if next_q is not None and next_q < after_end:
             after_end = next_q
-        tail = text[last_piece_end:after_end]
-        m = re.match(r"\s*[,—–-]*\s*", tail)
-        lead = m.end() if m else 0
-        if lead < len(tail) or True:
+        if not self._shifted_label(q, sent_first):
             cues = self._cues_in(last_piece_end, min(after_end, last_piece_end + 160))
             for cue in cues[:2]:
                 between = text[last_piece_end : cue.start]
@@ -2539,7 +2536,9 @@ class _Extractor:
             if not middle or middle[0] != particle:
                 return None
             middle = middle[1:]
-        if not self._frame_fits(base, middle):
+        if not self._frame_fits(base, middle) and not (
+            middle == ["as"] and self._shifted_label(q, sent_first)
+        ):
             return None
         att = self._attribute_at_cue(verb, _Sentence(sent_first.start, sent_last.end, sent_first.para))
         if att is None or att.np_start >= verb.start + len(verb.text) or not att.speaker.name:
@@ -2554,6 +2553,17 @@ class _Extractor:
             min(att.confidence, 0.8),
             False,
             att.np_start,
+        )
+
+    def _shifted_label(self, q: _RawQuote, sent: _Sentence) -> bool:
+        """'describing as "unhinged" a Trump tweet': a heavy object after the label is no speaker."""
+        head = self.masked[max(sent.start, q.open_mark - 40) : q.open_mark]
+        m = re.search(r"\b(\w+)\s+as\s*$", head)
+        if m is None or m.group(1).lower() not in _FRAME_VERBS:
+            return False
+        return (
+            re.match(r"[,]?\s+(?:an?|the|this|that|his|her|its|their|[A-Z])", self.masked[q.close_mark :])
+            is not None
         )
 
     @staticmethod

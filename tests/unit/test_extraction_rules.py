@@ -841,3 +841,8 @@ def test_long_appositive_before_the_cue_keeps_the_name() -> None:
         "campaign was “taking a close look.”"
     )
     assert only(text).speaker == "Ann Reyes"
+
+
+def test_object_shifted_after_a_label_is_not_the_speaker() -> None:
+    text = "Mayor Ann Reyes is describing as “reckless” a Tom Bell tweet on the harbor budget."
+    assert only(text).speaker == "Ann Reyes"
