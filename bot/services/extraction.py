@@ -1816,6 +1816,7 @@ class _Extractor:
                 k -= 1  # "Bill de Blasio"
                 continue
             break
+        k = self._coordinated_description_start(toks, k)
         det = None
         if 0 < k < len(toks) and toks[-1].low in _ROLE_NOUNS:
             # "a young woman", "an angry local resident": up to two plain adjectives after a determiner
@@ -1869,6 +1870,33 @@ class _Extractor:
             if owner is not None and owner[0].kind == "person" and owner[0].named:
                 return owner[0], owner[1], appositive
         return sp, (det or np_toks[0]).start, appositive
+
+    @staticmethod
+    def _coordinated_description_start(toks: Sequence[_Token], k: int) -> int:
+        """'the former secretary of state and current party nominee': both halves of the description."""
+        if not 0 < k < len(toks) or toks[-1].low.rstrip(".") not in _ROLE_NOUNS | _TITLE_WORDS:
+            return k
+        a = k - 1
+        while (
+            a >= k - 2
+            and toks[a].low != "and"
+            and re.fullmatch(r"[a-z]+", toks[a].text)
+            and toks[a].low not in _NON_NAME_WORDS
+        ):
+            a -= 1  # "and current", "and current port"
+        if a < 2 or toks[a].low != "and":
+            return k
+        j = a - 1
+        while j >= 0 and a - j <= 7 and re.fullmatch(r"[A-Za-z][a-z-]*", toks[j].text):
+            if toks[j].low in ("the", "a", "an"):
+                half = toks[j + 1 : a]
+                if half and any(t.low in _ROLE_NOUNS or t.low in _TITLE_WORDS for t in half):
+                    return j + 1
+                return k
+            if toks[j].low in _FRAME_CLAUSE_WORDS or toks[j].low in _BE_FORMS:
+                return k
+            j -= 1
+        return k
 
     def _cues_in(self, start: int, end: int) -> list[_Token]:
         out: list[_Token] = []

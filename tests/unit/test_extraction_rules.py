@@ -846,3 +846,8 @@ def test_long_appositive_before_the_cue_keeps_the_name() -> None:
 def test_object_shifted_after_a_label_is_not_the_speaker() -> None:
     text = "Mayor Ann Reyes is describing as “reckless” a Tom Bell tweet on the harbor budget."
     assert only(text).speaker == "Ann Reyes"
+
+
+def test_coordinated_description_is_read_whole() -> None:
+    text = "At the forum, the former harbor commissioner and current port chairman said the plan was “a fair deal.”"
+    assert only(text).speaker == "the former harbor commissioner and current port chairman"
