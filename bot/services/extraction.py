@@ -1589,6 +1589,9 @@ class _Extractor:
             choice = recent_speaker if recent_speaker[0] >= subject[0] else subject
         else:
             choice = recent_speaker or subject
+        intro = self._introduced_person(idx, want, gender) if gender is not None else None
+        if intro is not None and (choice is None or intro.pos > choice[0]):
+            choice = (intro.pos, intro)
         if gender is not None:
             # a name whose gender the article confirms beats a closer-or-equal guess of unknown gender
             # only when it is nearer: "… said Len Burman. … with Hillary Clinton lambasting it. 'X,' she said"
@@ -1602,6 +1605,28 @@ class _Extractor:
         if choice is None:
             return None
         return self._canonical(choice[1], gender=gender)
+
+    def _introduced_person(self, idx: int, want: SpeakerKind | None, gender: Gender) -> _Speaker | None:
+        """'… concerns Ann Reyes, president of X. "…," she said': a person just introduced with a title.
+
+        The last named person of the previous sentence, mentioned there for the first time and
+        followed by an appositive title, is the one a following "he" / "she" most likely means.
+        """
+        if idx < 1 or want not in (None, "person"):
+            return None
+        prev = self.sentences[idx - 1]
+        for ment in reversed(self._mentions_between(prev.start, prev.end)):
+            if not ment.named or ment.kind != "person":
+                continue
+            ent = self.entities.get(_norm_key(ment.name))
+            if ent is None or ent.first_pos != ment.pos or not self._fits(ment, want, gender):
+                return None
+            after = self.masked[ment.pos + len(ment.name) : prev.end]
+            m = re.match(r",\s+(?:an?\s+|the\s+)?([\w-]+)", after)
+            if m is None or m.group(1).lower().rstrip(".") not in _TITLE_WORDS | _ROLE_NOUNS:
+                return None
+            return ment
+        return None
 
     def _confirmed_antecedent(
         self, sent: _Sentence, pos: int, want: SpeakerKind | None, gender: Gender

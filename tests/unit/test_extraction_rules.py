@@ -851,3 +851,11 @@ def test_object_shifted_after_a_label_is_not_the_speaker() -> None:
 def test_coordinated_description_is_read_whole() -> None:
     text = "At the forum, the former harbor commissioner and current port chairman said the plan was “a fair deal.”"
     assert only(text).speaker == "the former harbor commissioner and current port chairman"
+
+
+def test_pronoun_after_a_newly_introduced_titled_person() -> None:
+    text = (
+        "While Tom Bell had many allies on the council, that has not been true for the harbor, which "
+        "worries Luis Prado, president of the Port Workers Union.\n\n“Nobody is building ships here,” he said."
+    )
+    assert only(text).speaker == "Luis Prado"
