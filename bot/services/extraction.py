@@ -2282,6 +2282,9 @@ class _Extractor:
         sent_first = self._sentence_at(q.open_mark)
         last_piece_end = q.close_mark
         sent_last = self._sentence_at(max(q.close_mark - 1, q.open_mark))
+        agentless = self._agentless_label(q, sent_first, sent_last)
+        if agentless is not None:
+            return agentless, "frame"
         # 1. adjacent after: '"…," X said' / '"…," said X'
         after_sent = sent_last
         after_end = after_sent.end
@@ -2617,6 +2620,32 @@ class _Extractor:
         return (
             re.match(r"[,]?\s+(?:an?|the|this|that|his|her|its|their|[A-Z])", self.masked[q.close_mark :])
             is not None
+        )
+
+    def _agentless_label(
+        self, q: _RawQuote, sent_first: _Sentence, sent_last: _Sentence
+    ) -> _Attribution | None:
+        """'what is being criticized as a "use it or lose it" approach': a label nobody is said to give."""
+        head = self.masked[max(sent_first.start, q.open_mark - 60) : q.open_mark]
+        m = _AGENTLESS_LABEL_RE.search(head)
+        if m is None:
+            return None
+        rest = self.masked[q.close_mark : sent_last.end]
+        if re.search(r"\bby\b", rest) or self._cues_in(q.close_mark, sent_last.end):
+            return None  # 'was described as "X" by aides', '… as "X," Ms. Reyes said'
+        cue_start = q.open_mark - len(head) + m.start("cue")
+        cue_end = q.open_mark - len(head) + m.end("cue")
+        self._owned_cues.add(cue_start)  # the next quotation does not continue a speaker nobody is
+        return _Attribution(
+            _Speaker("", None, None, False, cue_start),
+            m.group("cue"),
+            cue_start,
+            cue_end,
+            (sent_first.start, q.open_mark),
+            (q.spans[0][0], q.spans[-1][1]),
+            0.5,
+            False,
+            cue_start,
         )
 
     @staticmethod
@@ -3264,6 +3293,12 @@ _FRAME_VERBS = _frame_forms(
     go goes went gone going
     single singles singled singling
     """
+)
+# a passive label with no agent: 'is being criticized as a "…" approach'
+_AGENTLESS_LABEL_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?(?P<cue>(?:criticized|criticised|described|"
+    r"characterized|characterised|derided|denounced|decried|condemned|dismissed|hailed|praised|touted|"
+    r"billed|branded|seen|viewed|regarded))\s+as\s+(?:an?\s+|the\s+)?$"
 )
 _FRAME_PARTICLES = {"refer": "to", "go": "after", "single": "out"}
 # verbs whose label may follow the object directly ("called the plan 'a disaster'")

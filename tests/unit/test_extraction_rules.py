@@ -859,3 +859,13 @@ def test_pronoun_after_a_newly_introduced_titled_person() -> None:
         "worries Luis Prado, president of the Port Workers Union.\n\n“Nobody is building ships here,” he said."
     )
     assert only(text).speaker == "Luis Prado"
+
+
+def test_passive_label_without_an_agent_has_no_speaker() -> None:
+    text = (
+        "Mayor Ann Reyes defended the harbor plan. Critics rallied, in what is being criticized as "
+        "a “build it and leave it” approach to the port."
+    )
+    q = only(text)
+    assert q.quote == "build it and leave it"
+    assert q.speaker is None
