@@ -1948,6 +1948,8 @@ class _Extractor:
                 out.append(t)
             elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
                 out.append(t)
+            elif low in _COMPARE_FORMS and self._compares_to(toks, n):
+                out.append(t)  # 'compared Trump to a coach who is "working the referees"': like "likened"
             elif low in ("put", "puts") and n + 1 < len(toks) and toks[n + 1].low == "it":
                 out.append(t)  # "as Ana Ruiz put it, …"
             elif (
@@ -1960,6 +1962,23 @@ class _Extractor:
                 out_tok = toks[n + 1]  # "the report points out that …": one cue, "points out"
                 out.append(_Token(t.start, out_tok.end, self.masked[t.start : out_tok.end], low, t.is_cap))
         return out
+
+    @staticmethod
+    def _compares_to(toks: Sequence[_Token], n: int) -> bool:
+        """'X compared Y to Z' (a speech act), not 'compared to last year' or 'the plan was compared'."""
+        if n == 0 or n + 2 >= len(toks):
+            return False
+        prev = toks[n - 1]
+        if prev.low in _DETERMINERS or prev.low in _BE_FORMS or _is_possessive(prev.text):
+            return False
+        if toks[n + 1].low in ("to", "with", "favorably", "unfavorably"):
+            return False
+        for t in toks[n + 2 : n + 9]:
+            if t.low == "to":
+                return True
+            if t.text in _FRAME_BREAKS or _MASK in t.text:
+                return False
+        return False
 
     @staticmethod
     def _is_passive(toks: Sequence[_Token], n: int) -> bool:
@@ -3294,6 +3313,7 @@ _FRAME_VERBS = _frame_forms(
     single singles singled singling
     """
 )
+_COMPARE_FORMS = _words("compare compares compared comparing")
 # a passive label with no agent: 'is being criticized as a "…" approach'
 _AGENTLESS_LABEL_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?(?P<cue>(?:criticized|criticised|described|"

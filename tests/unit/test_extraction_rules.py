@@ -869,3 +869,12 @@ def test_passive_label_without_an_agent_has_no_speaker() -> None:
     q = only(text)
     assert q.quote == "build it and leave it"
     assert q.speaker is None
+
+
+def test_compared_to_is_a_cue_for_a_partial_quotation() -> None:
+    text = "Ann Reyes, a harbor historian, compared Tom Bell to a captain who is “steering by the stars.”"
+    assert only(text).speaker == "Ann Reyes"
+
+
+def test_compared_to_as_a_preposition_is_no_cue() -> None:
+    assert quotes("Cargo rose 5 percent compared to last year, a “banner season” for the port.") == []
