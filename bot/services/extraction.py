@@ -3582,6 +3582,11 @@ _PRE_VERB_SKIP_RE = re.compile(
     rf"|{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|\([^()]{0,60}\)"
+    # "Protesters marching through the streets chanted": a participle phrase after the subject
+    r"|\b(?!(?:during|morning|evening|building|meeting|hearing|briefing|thing|something|nothing|anything|"
+    r"everything|spring|string|ceiling|clothing|funding|housing|training|spending|ruling|filing)\b)[a-z]{3,}ing"
+    r"\s+(?:through|across|along|outside|inside|near|down|up|into|around)\s+(?:(?:a|an|the|their|his|her|its)\s+)?"
+    r"(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*"
     # "X, the chief of Y -- the company that owns Z -- told"
     r"|(?:,\s*(?:a|an|the)\s[^,;—–]{1,120}?)?\s(?:--|[—–])\s[^—–;]{1,160}?\s(?:--|[—–])"
     r"|,\s*(?:\d{1,3}|\(?[RDI]-[A-Z][\w.]{0,10}\)?|[A-Z][a-z]{1,5}\.),"

@@ -878,3 +878,8 @@ def test_compared_to_is_a_cue_for_a_partial_quotation() -> None:
 
 def test_compared_to_as_a_preposition_is_no_cue() -> None:
     assert quotes("Cargo rose 5 percent compared to last year, a “banner season” for the port.") == []
+
+
+def test_participle_phrase_between_subject_and_cue_is_skipped() -> None:
+    q = only("Students marching down the pier chanted “Fair pay now!” until dawn.")
+    assert q.speaker == "Students"
