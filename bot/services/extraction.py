@@ -116,7 +116,7 @@ def _inflect(words: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-_SPEECH_VERBS = _inflect(_SPEECH_VERBS) - {"states", "reading", "charges"}
+_SPEECH_VERBS = (_inflect(_SPEECH_VERBS) | {"typed"}) - {"states", "reading", "charges"}
 # Cues that need a following object/complement to be a statement, or that mostly report.
 _REPORTING_VERBS = frozenset({"report", "reports", "reported", "reporting"})
 _SPEECH_NOUNS = _words(
@@ -2649,15 +2649,16 @@ class _Extractor:
         m = _AGENTLESS_LABEL_RE.search(head)
         if m is None:
             return None
+        group = "cue" if m.group("cue") else "cue2"
         rest = self.masked[q.close_mark : sent_last.end]
-        if re.search(r"\bby\b", rest) or self._cues_in(q.close_mark, sent_last.end):
+        if re.search(r"\bby\b", rest) or (group == "cue" and self._cues_in(q.close_mark, sent_last.end)):
             return None  # 'was described as "X" by aides', '… as "X," Ms. Reyes said'
-        cue_start = q.open_mark - len(head) + m.start("cue")
-        cue_end = q.open_mark - len(head) + m.end("cue")
+        cue_start = q.open_mark - len(head) + m.start(group)
+        cue_end = q.open_mark - len(head) + m.end(group)
         self._owned_cues.add(cue_start)  # the next quotation does not continue a speaker nobody is
         return _Attribution(
             _Speaker("", None, None, False, cue_start),
-            m.group("cue"),
+            m.group(group),
             cue_start,
             cue_end,
             (sent_first.start, q.open_mark),
@@ -3319,6 +3320,7 @@ _AGENTLESS_LABEL_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?(?P<cue>(?:criticized|criticised|described|"
     r"characterized|characterised|derided|denounced|decried|condemned|dismissed|hailed|praised|touted|"
     r"billed|branded|seen|viewed|regarded))\s+as\s+(?:an?\s+|the\s+)?$"
+    r"|\b(?:a|an|the)\s+[a-z]+\s+(?P<cue2>labeled|labelled|marked|stamped)\s*$"  # 'a box labeled "…"'
 )
 _FRAME_PARTICLES = {"refer": "to", "go": "after", "single": "out"}
 # verbs whose label may follow the object directly ("called the plan 'a disaster'")

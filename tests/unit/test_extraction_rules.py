@@ -883,3 +883,16 @@ def test_compared_to_as_a_preposition_is_no_cue() -> None:
 def test_participle_phrase_between_subject_and_cue_is_skipped() -> None:
     q = only("Students marching down the pier chanted “Fair pay now!” until dawn.")
     assert q.speaker == "Students"
+
+
+def test_a_label_on_a_thing_has_no_speaker() -> None:
+    q = only(
+        "Mayor Ann Reyes toured the depot. On the crate, in a space labeled “contents,” nothing was written."
+    )
+    assert q.quote == "contents"
+    assert q.speaker is None
+
+
+def test_typed_is_a_writing_cue() -> None:
+    q = only("On the chart, a nurse had typed “stable and resting.”")
+    assert q.speaker == "a nurse"
