@@ -653,6 +653,27 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
     return quotes
 
 
+_TRANSCRIPT_TAG_RE = re.compile(r"\b[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,2}:\s")
+
+
+def _unwrap_blocks(text: str, quotes: list[_RawQuote]) -> list[_RawQuote]:
+    """An unclosed straight mark that only sets off an excerpt of another text (a block) is no
+    quotation of its own: its curly quotations stand alone and take the speaker their context gives."""
+    out: list[_RawQuote] = []
+    for q in quotes:
+        s0, e0 = q.spans[0]
+        if not q.block or _TRANSCRIPT_TAG_RE.search(text, s0, e0):
+            out.append(q)  # a transcript line keeps its speaker tag ('"PENCE: … “Shark Tank.”')
+            continue
+        for _piece, s, e in q.inner:
+            open_mark = text.rfind("“", q.open_mark, s)
+            close = text.find("”", e)
+            if open_mark < 0 or close < 0:
+                continue
+            out.append(_RawQuote([(s, e)], open_mark, close + 1, q.para, q.para, True))
+    return out
+
+
 def _inner_curly_end(text: str, marks: Sequence[re.Match[str]], k: int, p_start: int) -> int | None:
     """The index of the curly closer that pairs with a curly opener at ``marks[k]``, if one follows it."""
     if marks[k].group() != "“" or _mark_role(text, p_start + marks[k].start(), "“") != "open":
@@ -771,7 +792,9 @@ class _Extractor:
         self.url = url
         self.paras = _paragraphs(text)
         self.skip_paras = self._skipped_paragraphs()
-        self.quotes = [q for q in _find_quotes(text, self.paras) if q.para not in self.skip_paras]
+        self.quotes = _unwrap_blocks(
+            text, [q for q in _find_quotes(text, self.paras) if q.para not in self.skip_paras]
+        )
         self.quote_opens = [q.open_mark for q in self.quotes]
         self.masked = self._mask()
         self.tokens = [

@@ -896,3 +896,14 @@ def test_a_label_on_a_thing_has_no_speaker() -> None:
 def test_typed_is_a_writing_cue() -> None:
     q = only("On the chart, a nurse had typed “stable and resting.”")
     assert q.speaker == "a nurse"
+
+
+def test_curly_quotation_inside_a_quoted_excerpt_takes_its_own_speaker() -> None:
+    text = (
+        "Reporter Ann Reyes described the rally in her article:\n\n"
+        '"Tom Bell walked onto the pier, shouting “Ships ahoy!” The crowd cheered.\n\n'
+        "The excerpt ran long."
+    )
+    q = only(text)
+    assert q.quote == "Ships ahoy!"
+    assert q.speaker == "Tom Bell"
