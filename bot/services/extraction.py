@@ -408,6 +408,11 @@ _WORK_NOUN_BEFORE_RE = re.compile(
     r"painting|exhibit|exhibition|program|programme|segment)\s*,?\s*$",
     re.IGNORECASE,
 )
+_WORK_APPOSITIVE_RE = re.compile(
+    r"\b(?:his|her|their|its|the|a|an)\s+(?:\d{4}\s+|new\s+|latest\s+|first\s+)?"
+    r"(?:book|novel|memoir|biography|film|movie|documentary|album|song|play|poem|essay)\s*,\s*$",
+    re.IGNORECASE,
+)
 _DATELINE_RE = re.compile(
     r"^[A-Z][A-Z .,'’\-]{2,40}(?:\([^)]{0,40}\))?\s*[-–—]+\s*|^\([A-Za-z ]{2,30}\)\s*[-–—]?\s*"
 )
@@ -946,6 +951,9 @@ class _Extractor:
                     i += 1
                     continue
                 speaker, j = np
+                if speaker.named and self._work_title(speaker, toks, j):
+                    i = j
+                    continue
                 if speaker.named:
                     self._register(speaker)
                     prev_low = toks[i - 1].low if i > 0 else ""
@@ -962,6 +970,12 @@ class _Extractor:
         self._learn_kin_genders()
         self._learn_reported_genders()
         self._collect_descriptions()
+
+    def _work_title(self, sp: _Speaker, toks: Sequence[_Token], j: int) -> bool:
+        """'In her 2003 book, Living History, Clinton noted': a work's title set off after its noun."""
+        if j >= len(toks) or toks[j].text != ",":
+            return False
+        return _WORK_APPOSITIVE_RE.search(self.masked, max(0, sp.pos - 40), sp.pos) is not None
 
     def _learn_kin_genders(self) -> None:
         """'his wife, Heidi', 'her husband Paul Ames': a kinship noun tells the named person's gender.

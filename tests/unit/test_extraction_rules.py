@@ -907,3 +907,10 @@ def test_curly_quotation_inside_a_quoted_excerpt_takes_its_own_speaker() -> None
     q = only(text)
     assert q.quote == "Ships ahoy!"
     assert q.speaker == "Tom Bell"
+
+
+def test_a_work_title_set_off_after_its_noun_is_not_a_person() -> None:
+    text = (
+        "In her 2019 memoir, Harbor Lights, Ann Reyes recalled the storm. “The pier was shaking,” she said."
+    )
+    assert only(text).speaker == "Ann Reyes"
