@@ -2094,6 +2094,8 @@ class _Extractor:
                 )
                 if found is not None:
                     before = (found, found.pos, None)
+        if before is None and low.endswith("ing") and len(prev_toks) == 1:
+            before = self._main_clause_subject(prev_toks[0], cue, sent)
         if before is None:
             before = self._relative_subject(prev_toks, sent.start)
         inverted_ok = self._inverted_position(sent, cue) and not participle
@@ -2185,6 +2187,29 @@ class _Extractor:
                     np_start,
                 )
         return None
+
+    def _main_clause_subject(
+        self, first: _Token, cue: _Token, sent: _Sentence
+    ) -> tuple[_Speaker, int, str | None] | None:
+        """'After saying her foot was "swollen," she was …': the subject of the main clause."""
+        if first.low not in _SUBORDINATE_BEFORE_ING or first.low == "by":
+            return None
+        toks = self._tokens_in(cue.end, sent.end)
+        comma = next((n for n, t in enumerate(toks) if t.text == ","), None)
+        if comma is None:
+            return None
+        nxt = comma + 1
+        while nxt < len(toks) and toks[nxt].text in ("”", '"', "’", "'", "''"):
+            nxt += 1
+        if nxt >= len(toks):
+            return None
+        t = toks[nxt]
+        if t.low in _PRONOUNS and t.low not in _FIRST_PERSON and t.low != "it":
+            return _Speaker(t.text, _PRONOUNS[t.low], None, False, t.start), t.start, None
+        np = self._np_forward(toks, nxt, allow_description=False)
+        if np is None or not np[0].named or np[0].kind != "person":
+            return None
+        return np[0], np[0].pos, None
 
     def _described_name_after(self, toks: Sequence[_Token]) -> tuple[_Speaker, int] | None:
         """'according to conservative talk radio host Rush Limbaugh': plain words, then a titled name."""

@@ -909,6 +909,19 @@ def test_curly_quotation_inside_a_quoted_excerpt_takes_its_own_speaker() -> None
     assert q.speaker == "Tom Bell"
 
 
+def test_after_saying_takes_the_main_clause_subject() -> None:
+    q = only("After saying the harbor plan was “a costly mistake,” Tom Bell left the meeting.")
+    assert q.speaker == "Tom Bell"
+
+
+def test_after_saying_resolves_a_main_clause_pronoun() -> None:
+    text = (
+        "In her 2019 memoir, Harbor Lights, Ann Reyes recalled the storm.\n\n"
+        "After saying the pier was “shaking like a leaf,” she left the port."
+    )
+    assert only(text).speaker == "Ann Reyes"
+
+
 def test_a_work_title_set_off_after_its_noun_is_not_a_person() -> None:
     text = (
         "In her 2019 memoir, Harbor Lights, Ann Reyes recalled the storm. “The pier was shaking,” she said."
