@@ -341,7 +341,9 @@ _NON_NAME_WORDS = _words(
     below over under into onto upon via per among between against without within across behind
     beyond toward towards through throughout monday tuesday wednesday thursday friday saturday
     sunday january february march april june july august september october november december mr mrs
-    ms dr
+    ms dr i'm i’m i'll i’ll i'd i’d i've i’ve we're we’re we'll we’ll we'd we’d we've we’ve you're you’re
+    you'll you’ll you'd you’d you've you’ve he's he’s she's she’s it's it’s they're they’re they'll they’ll
+    they'd they’d they've they’ve
     """
 )
 _ADVERB_SKIP = _words(
@@ -1401,7 +1403,8 @@ class _Extractor:
                     continue
             elif not (
                 ent_words[-len(words) :] == words
-                or (len(words) == 1 and ent_words[0] == words[0] and len(ent_words) > 1)
+                # a first name names a person of two to four words, not a heading that begins with it
+                or (len(words) == 1 and ent_words[0] == words[0] and 1 < len(ent_words) <= 4)
             ):
                 continue
             candidates.append(ent)
@@ -3195,13 +3198,15 @@ class _Extractor:
                     continue
                 if _CIRCUMSTANCE_RE.match(self.masked[cs:ce]):
                     continue  # '"…," she told reporters after the vote.': a circumstance, not what was said
-                said_on, exact = self._date_for(att, "paraphrase", None)
                 sp = att.speaker
+                if not sp.named and sp.name.lower() in _PRONOUNS:
+                    continue  # 'I thought …', 'it said …' with nobody behind it: no statement to put on record
+                said_on, exact = self._date_for(att, "paraphrase", None)
                 out.append(
                     ProposedQuote(
                         quote=self.text[cs:ce],
                         kind="paraphrase",
-                        speaker=sp.name if sp.named or sp.name.lower() not in _PRONOUNS else None,
+                        speaker=sp.name,
                         speaker_kind=sp.kind,
                         speaker_title=sp.title if sp.kind == "person" else None,
                         said_on=said_on,

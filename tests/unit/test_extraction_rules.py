@@ -927,3 +927,32 @@ def test_a_work_title_set_off_after_its_noun_is_not_a_person() -> None:
         "In her 2019 memoir, Harbor Lights, Ann Reyes recalled the storm. “The pier was shaking,” she said."
     )
     assert only(text).speaker == "Ann Reyes"
+
+
+# ------------------------------------------------------------------ first person and headings
+
+
+def test_first_person_contraction_is_not_a_speaker() -> None:
+    found = extract_quotes(
+        "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
+    )
+    assert all(q.speaker is None or "’" not in q.speaker for q in found), found
+
+
+def test_paraphrase_with_nobody_behind_it_is_not_proposed() -> None:
+    for text in (
+        "I thought that the new plan would never work out in the end. We tried anyway.",
+        "They said that the new plan would never work out in the end. We tried anyway.",
+        "He argued that the new plan would never work out in the end.",
+    ):
+        assert [q for q in extract_quotes(text, FRI) if q.kind == "paraphrase"] == [], text
+
+
+def test_first_name_is_not_expanded_to_a_heading_that_begins_with_it() -> None:
+    text = (
+        "The reviews so far:\n\nZentra Q5 Power Meter Pedals In-Depth Review\n\nHands-on: Corvin Dual Meter\n\n"
+        "The pedals are light. Some riders saw play in the spindle. "
+        "Zentra says that they addressed some early manufacturing issues there."
+    )
+    para = [q for q in extract_quotes(text, FRI) if q.kind == "paraphrase"]
+    assert [q.speaker for q in para] == ["Zentra"]
