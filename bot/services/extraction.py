@@ -1145,6 +1145,14 @@ class _Extractor:
         while k > 0:
             t = toks[k - 1]
             low = t.low.rstrip(".")
+            if (
+                low in _NAME_PARTICLES
+                and not t.is_cap
+                and _particles_then_cap(toks, k)
+                and _cap_then_particles(toks, k - 2)
+            ):
+                k -= 1  # "Bill de Blasio", "Ursula von der Leyen"
+                continue
             if not t.is_cap or low in _TITLE_WORDS or low in _NON_NAME_WORDS:
                 break
             k -= 1
@@ -1209,8 +1217,8 @@ class _Extractor:
                 ):
                     break
                 continue
-            if low in _NAME_PARTICLES and j > start_j and j + 1 < len(toks) and toks[j + 1].is_cap:
-                j += 1  # "Bill de Blasio"
+            if low in _NAME_PARTICLES and j > start_j and _particles_then_cap(toks, j + 1):
+                j += 1  # "Bill de Blasio", "Ursula von der Leyen"
                 continue
             if low in ("of", "for", "and") and j > start_j and j + 1 < len(toks):
                 # "Secretary of State John Kerry": keep "of" between a title word and a capitalised word
@@ -1877,8 +1885,8 @@ class _Extractor:
             ):
                 k -= 1  # "the ad's narrator", "the company's spokesman"
                 continue
-            if low in _NAME_PARTICLES and k >= 2 and toks[k - 2].is_cap and k < len(toks):
-                k -= 1  # "Bill de Blasio"
+            if low in _NAME_PARTICLES and k < len(toks) and _cap_then_particles(toks, k - 2):
+                k -= 1  # "Bill de Blasio", "Ursula von der Leyen"
                 continue
             break
         k = self._coordinated_description_start(toks, k)
@@ -3258,6 +3266,22 @@ _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
 )
+
+
+def _particles_then_cap(toks: Sequence[_Token], j: int) -> bool:
+    """Whether toks[j] is capitalised, or one more name particle stands before a capitalised word."""
+    if j < len(toks) and toks[j].low in _NAME_PARTICLES and not toks[j].is_cap:
+        j += 1
+    return j < len(toks) and toks[j].is_cap
+
+
+def _cap_then_particles(toks: Sequence[_Token], j: int) -> bool:
+    """Whether toks[j] is capitalised, or one more name particle stands after a capitalised word."""
+    if j >= 1 and toks[j].low in _NAME_PARTICLES and not toks[j].is_cap:
+        j -= 1
+    return j >= 0 and toks[j].is_cap
+
+
 # people named by their relation to someone ("Bell's opponent", "her husband")
 _PERSON_RELATION_NOUNS = _words(
     """

@@ -929,6 +929,12 @@ def test_a_work_title_set_off_after_its_noun_is_not_a_person() -> None:
     assert only(text).speaker == "Ann Reyes"
 
 
+def test_extract_name_with_two_particles_is_kept_whole() -> None:
+    q = only("Fund President Marta van der Berg said the fund was “nearly empty.”")
+    assert (q.speaker, q.speaker_title) == ("Marta van der Berg", "Fund President")
+    assert only("“We will wait,” said Jonas von der Heide.").speaker == "Jonas von der Heide"
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
