@@ -935,6 +935,8 @@ class _Extractor:
     def _collect_mentions(self) -> None:
         """Find every capitalised name span (with its title) and register entities."""
         for sent in self.sentences:
+            if self._link_line(sent):
+                continue  # "Read More: Trump Breaks With Allies Over Tariffs": no names to learn from a headline
             toks = self._tokens_in(sent.start, sent.end)
             i = 0
             while i < len(toks):
@@ -972,6 +974,11 @@ class _Extractor:
         self._learn_kin_genders()
         self._learn_reported_genders()
         self._collect_descriptions()
+
+    def _link_line(self, sent: _Sentence) -> bool:
+        """Whether the sentence lies on a line that links another story ("Read More: Trump Breaks With …")."""
+        start = self.masked.rfind("\n", 0, sent.start) + 1
+        return _LINK_LINE_RE.match(self.masked, start) is not None
 
     def _work_title(self, sp: _Speaker, toks: Sequence[_Token], j: int) -> bool:
         """'In her 2003 book, Living History, Clinton noted': a work's title set off after its noun."""
@@ -3262,6 +3269,10 @@ _COUNTRY_ABBREVIATIONS = {
     "E.U.": "European Union",
     "EU": "European Union",
 }
+_LINK_LINE_RE = re.compile(
+    r"[ \t]*(?:Read|See|Watch|Listen)(?: [Mm]ore| [Aa]lso)?:|[ \t]*(?:Also [Rr]ead|Related(?: [Pp]osts?| [Ss]tor(?:y|ies))?|"
+    r"Relevant [Pp]osts?|More [Oo]n [Tt]his [Ss]tory):"
+)
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")
