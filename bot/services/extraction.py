@@ -1475,6 +1475,11 @@ class _Extractor:
                     before = quoted
             if before:
                 best = max(before, key=lambda pc: (pc[0], len(pc[1].name)))[1]
+        own = sp.gender or gender
+        if own is not None and best.kind == "person" and sp.kind != "organisation" and best.name != sp.name:
+            other = self._gender_of(_Speaker(best.name, "person", None, True, 0))
+            if other is not None and other != own:
+                return sp  # "Mr. Obama" is not the "Michelle Obama" named elsewhere
         title = sp.title or best.title
         name = best.name
         if best.kind == "person":

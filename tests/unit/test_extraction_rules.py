@@ -935,6 +935,12 @@ def test_extract_name_with_two_particles_is_kept_whole() -> None:
     assert only("“We will wait,” said Jonas von der Heide.").speaker == "Jonas von der Heide"
 
 
+def test_honorific_gender_keeps_a_surname_from_a_woman_of_that_surname() -> None:
+    text = "The dancers and Sara Lind arrived at noon.\n\n“We won the vote,” Mr. Lind said."
+    assert only(text).speaker == "Lind"
+    assert only(text.replace("Mr.", "Ms.")).speaker == "Sara Lind"
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
