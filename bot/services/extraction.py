@@ -2294,8 +2294,23 @@ class _Extractor:
     def _content_start_after(self, cue: _Token, sent: _Sentence) -> int:
         """Skip adverbials after a cue ("said on Friday in a statement that …")."""
         pos = cue.end
+        if cue.low in _TELL_CUES:
+            # "told TIME that …", "tells the local newspaper he …": the one spoken to comes before the content
+            m = _ADDRESSEE_THAT_RE.match(self.masked, pos, sent.end) or _NAMED_ADDRESSEE_RE.match(
+                self.masked, pos, sent.end
+            )
+            words = [w.lower() for w in re.findall(r"[\w’']+", m.group("who"))] if m is not None else []
+            if (
+                m is not None
+                and not any(w in _ADDRESSEE_BREAKS for w in words)
+                and not any(w in _DETERMINERS for w in words[1:])  # "told reporters the plan that …"
+            ):
+                pos = m.end("who")
+        return self._skip_adverbials(pos, sent.end)
+
+    def _skip_adverbials(self, pos: int, end: int) -> int:
         for _ in range(6):
-            m = _POST_VERB_SKIP_RE.match(self.masked, pos, sent.end)
+            m = _POST_VERB_SKIP_RE.match(self.masked, pos, end)
             if m is None or m.end() == pos:
                 break
             pos = m.end()
@@ -3125,6 +3140,8 @@ class _Extractor:
                     return "partial"
             return "direct"
         cs, ce = att.content
+        if att.cue_end <= cs:
+            cs = min(cs, self._skip_adverbials(att.cue_end, ce))  # "told TIME he “…”": the addressee counts
         content = self.masked[cs:ce]
         letters = len(re.findall(r"[^\W\d_]", content.replace(_MASK, "")))
         quoted = content.count(_MASK)
@@ -3715,6 +3732,17 @@ _POST_VERB_SKIP_RE = re.compile(
     r"|(?:to\s+)?reporters|to\s+(?:the\s+)?(?:media|press|journalists|supporters|the\s+crowd|the\s+audience)"
     r"|(?:to\s+)?(?:him|her|them|us|me)"
     r")\b,?"
+)
+_ADDRESSEE_THAT_RE = re.compile(r"\s+(?P<who>(?:[\w.&’'\-]+\s+){0,3}[\w.&’'\-]+)(?=\s+that\b)")
+_NAMED_ADDRESSEE_RE = re.compile(
+    r"\s+(?P<who>(?:The\s+)?(?:[A-Z][\w.&’'\-]*\s+){0,2}[A-Z][\w.&’'\-]*)(?=\s*,|\s+(?:he|she|they|it|we|i|there|his|her|their|its|the|a|an|last|this|on|in|at|during|after|before"
+    r"|through|with|moments|earlier|later|recently|[a-z]+ly)\b)"
+)
+_ADDRESSEE_BREAKS = (
+    _BE_FORMS
+    | _AUXILIARIES
+    | _SPEECH_VERBS
+    | _words("that it he she they we i there this these those not no what how why when if whether")
 )
 _STATEMENT_ISSUE_RE = re.compile(
     r"\b(?:in|issued|released|put\s+out|published|posted)\s+(?:a|an|the|its|his|her|their)\s+"

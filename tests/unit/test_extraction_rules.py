@@ -941,6 +941,30 @@ def test_honorific_gender_keeps_a_surname_from_a_woman_of_that_surname() -> None
     assert only(text.replace("Mr.", "Ms.")).speaker == "Sara Lind"
 
 
+def paraphrases(text: str) -> list[ProposedQuote]:
+    return [q for q in extract_quotes(HEAD + text, FRI) if q.kind == "paraphrase"]
+
+
+def test_paraphrase_after_told_leaves_out_the_one_spoken_to() -> None:
+    for text in (
+        "Dock chief Mara Olsen told NEWSWEEK that the harbour would reopen in June.",
+        "Dock chief Mara Olsen tells The Harbour Gazette that the harbour would reopen in June.",
+        "Dock chief Mara Olsen told the city council that the harbour would reopen in June.",
+        "Dock chief Mara Olsen told NEWSWEEK the harbour would reopen in June.",
+    ):
+        assert [q.quote for q in paraphrases(text)] == ["the harbour would reopen in June"], text
+
+
+def test_told_with_only_an_addressee_and_a_time_is_no_paraphrase() -> None:
+    text = "“The harbour will reopen,” dock chief Mara Olsen told NEWSWEEK last year."
+    assert paraphrases(text) == []
+
+
+def test_partial_after_told_addressee_stays_partial() -> None:
+    q = only("Her spokesman told journalists Monday that she “will not step down over this.”")
+    assert q.kind == "partial"
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
