@@ -3235,6 +3235,9 @@ class _Extractor:
                     continue
                 if _CIRCUMSTANCE_RE.match(self.masked[cs:ce]):
                     continue  # '"…," she told reporters after the vote.': a circumstance, not what was said
+                m = _ADDING_THAT_RE.match(self.masked, cs, ce)
+                if m:
+                    cs = m.end()  # '…," she said, adding that the plan would work': what she added
                 sp = att.speaker
                 if not sp.named and sp.name.lower() in _PRONOUNS:
                     continue  # 'I thought …', 'it said …' with nobody behind it: no statement to put on record
@@ -3733,6 +3736,7 @@ _POST_VERB_SKIP_RE = re.compile(
     r"|(?:to\s+)?(?:him|her|them|us|me)"
     r")\b,?"
 )
+_ADDING_THAT_RE = re.compile(r"(?:adding|noting|saying|stressing|insisting)\s+that\s+")
 _ADDRESSEE_THAT_RE = re.compile(r"\s+(?P<who>(?:[\w.&’'\-]+\s+){0,3}[\w.&’'\-]+)(?=\s+that\b)")
 _NAMED_ADDRESSEE_RE = re.compile(
     r"\s+(?P<who>(?:The\s+)?(?:[A-Z][\w.&’'\-]*\s+){0,2}[A-Z][\w.&’'\-]*)(?=\s*,|\s+(?:he|she|they|it|we|i|there|his|her|their|its|the|a|an|last|this|on|in|at|during|after|before"

@@ -965,6 +965,11 @@ def test_partial_after_told_addressee_stays_partial() -> None:
     assert q.kind == "partial"
 
 
+def test_paraphrase_after_adding_that_is_what_was_added() -> None:
+    text = "“The docks are safe,” Mayor Ana Ruiz said, adding that the night shift would return in May."
+    assert [q.quote for q in paraphrases(text)] == ["the night shift would return in May"]
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
