@@ -3235,6 +3235,12 @@ class _Extractor:
                     continue
                 if _CIRCUMSTANCE_RE.match(self.masked[cs:ce]):
                     continue  # '"…," she told reporters after the vote.': a circumstance, not what was said
+                if (
+                    cue.low in _TELL_CUES
+                    and _MASK in self.masked[sent.start : cue.start]
+                    and not re.search(r"\bthat\b", seg)
+                ):
+                    continue  # '"…," Ruiz told a news conference in Rome.': the one spoken to, not what was said
                 m = _ADDING_THAT_RE.match(self.masked, cs, ce)
                 if m:
                     cs = m.end()  # '…," she said, adding that the plan would work': what she added

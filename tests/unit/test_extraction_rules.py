@@ -970,6 +970,11 @@ def test_paraphrase_after_adding_that_is_what_was_added() -> None:
     assert [q.quote for q in paraphrases(text)] == ["the night shift would return in May"]
 
 
+def test_addressee_after_a_quotation_is_no_paraphrase() -> None:
+    text = "“The docks are safe,” Mayor Ana Ruiz told a news conference in the old town hall."
+    assert paraphrases(text) == []
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
