@@ -1419,7 +1419,12 @@ class _Extractor:
             elif not (
                 ent_words[-len(words) :] == words
                 # a first name names a person of two to four words, not a heading that begins with it
-                or (len(words) == 1 and ent_words[0] == words[0] and 1 < len(ent_words) <= 4)
+                or (
+                    len(words) == 1
+                    and ent_words[0] == words[0]
+                    and 1 < len(ent_words) <= 4
+                    and self._person_like(ent, ent_key)
+                )
             ):
                 continue
             candidates.append(ent)
@@ -1580,6 +1585,19 @@ class _Extractor:
             return False
         before = re.search(r"(\w+)\s+$", self.masked[max(0, ment.pos - 20) : ment.pos])
         return before is not None and before.group(1).lower() in _LOCATION_PREPS
+
+    def _person_like(self, ent: _Entity, key: str) -> bool:
+        """Whether a full name is a person's, for a bare first word to stand for it: it has a title,
+        a given name we know or a pronoun's gender; "Apple" does not stand for "Apple Pencil"."""
+        words = key.split()
+        if ent.title is not None or key in self.gender_evidence:
+            return True
+        if words[0] in _MALE_NAMES or words[0] in _FEMALE_NAMES:
+            return True
+        last = ent.name.split()[-1]
+        if re.search(r"\d|[a-z][A-Z]", last):
+            return False  # "Polar V800", "WatTeam PowerBeat"
+        return last.lower() not in self._lower_words  # "Apple Pencil" when the text also writes "pencil"
 
     def _bare_given_name(self, word: str) -> bool:
         """A one-word name ("Melanie") that no fuller name in the article ends with is a given name."""

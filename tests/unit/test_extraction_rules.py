@@ -975,6 +975,20 @@ def test_addressee_after_a_quotation_is_no_paraphrase() -> None:
     assert paraphrases(text) == []
 
 
+def test_brand_is_not_expanded_to_its_product_name() -> None:
+    text = (
+        "The Veloxa R2 pedals are light. The Veloxa PowerHub and the Veloxa Meter are simple, "
+        "and the meter is cheap.\n\n"
+        "Veloxa says that the batteries last for more than a year of daily riding."
+    )
+    assert [q.speaker for q in paraphrases(text)] == ["Veloxa"]
+
+
+def test_bare_given_name_still_stands_for_the_full_name() -> None:
+    text = "Anutin Charnvirakul took office in the spring.\n\n“We will fix the economy,” Anutin said."
+    assert only(text).speaker == "Anutin Charnvirakul"
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
