@@ -343,7 +343,7 @@ _NON_NAME_WORDS = _words(
     sunday january february march april june july august september october november december mr mrs
     ms dr i'm i’m i'll i’ll i'd i’d i've i’ve we're we’re we'll we’ll we'd we’d we've we’ve you're you’re
     you'll you’ll you'd you’d you've you’ve he's he’s she's she’s it's it’s they're they’re they'll they’ll
-    they'd they’d they've they’ve
+    they'd they’d they've they’ve whether until unless till whilst whereas once amid
     """
 )
 _ADVERB_SKIP = _words(

@@ -989,6 +989,12 @@ def test_bare_given_name_still_stands_for_the_full_name() -> None:
     assert only(text).speaker == "Anutin Charnvirakul"
 
 
+def test_sentence_opening_conjunction_is_not_part_of_a_name() -> None:
+    for opener in ("Whether", "Until", "Once", "Amid"):
+        text = f"{opener} Kessler signs it, the talks stall. Kessler said that the deal would close in May."
+        assert [q.speaker for q in paraphrases(text)] == ["Kessler"], opener
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
