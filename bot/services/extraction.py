@@ -962,7 +962,13 @@ class _Extractor:
                     self._register(speaker)
                     prev_low = toks[i - 1].low if i > 0 else ""
                     source = prev_low == "to" and i > 1 and toks[i - 2].low == "according"
-                    if prev_low in _LOCATION_PREPS and not source and not _is_possessive(toks[j - 1].text):
+                    k = i - 1 if i > 0 and toks[i - 1].low == "the" else i
+                    opening = self._opening_participle(toks[k]) or (
+                        k > 0 and self._opening_participle(toks[k - 1])
+                    )
+                    if (
+                        prev_low in _LOCATION_PREPS and not source and not _is_possessive(toks[j - 1].text)
+                    ) or opening:  # "Regarding Rahman, he …": the participle's object is not the subject
                         speaker = _Speaker(
                             speaker.name, speaker.kind, speaker.title, True, speaker.pos, subject_like=False
                         )
@@ -1288,6 +1294,8 @@ class _Extractor:
         text = self.text
         last = toks_np[-1]
         last_low = _strip_possessive(last.low).rstrip(".")
+        if len(toks_np) >= 2 and self._opening_participle(toks_np[0]):
+            toks_np = toks_np[1:]  # "Regarding Rahman, …", "Describing Europe as …": not part of the name
         pos = toks_np[0].start
         common = len(toks_np) == 1 and self._is_common_word(last)
         if (
@@ -1369,6 +1377,13 @@ class _Extractor:
             desc = text[(det or toks_np[0]).start : last.end]
             return _Speaker(desc, None, None, False, pos)
         return None
+
+    def _opening_participle(self, tok: _Token) -> bool:
+        """A participle capitalised only because it opens the sentence ("Regarding", "Describing")."""
+        if tok.low not in _OPENING_PARTICIPLES:
+            return False
+        before = self.masked[max(0, tok.start - 3) : tok.start]
+        return tok.start == 0 or bool(re.search(r"(?:^|[.!?:\n\"“”]\s*|\n)$", before)) or before.strip() == ""
 
     def _is_common_word(self, tok: _Token) -> bool:
         """A capitalised word that is only capitalised because it starts a sentence ("Shifting")."""
@@ -3759,6 +3774,14 @@ _POST_VERB_SKIP_RE = re.compile(
     r"|(?:to\s+)?reporters|to\s+(?:the\s+)?(?:media|press|journalists|supporters|the\s+crowd|the\s+audience)"
     r"|(?:to\s+)?(?:him|her|them|us|me)"
     r")\b,?"
+)
+_OPENING_PARTICIPLES = _words(
+    """
+    regarding concerning considering including following describing urging citing noting referring
+    referencing addressing calling warning praising criticising criticizing defending dismissing
+    rejecting welcoming thanking invoking rebuking echoing recalling acknowledging responding reacting
+    commenting speaking writing asked pressed quoted
+    """
 )
 _ADDING_THAT_RE = re.compile(r"(?:adding|noting|saying|stressing|insisting)\s+that\s+")
 _ADDRESSEE_THAT_RE = re.compile(r"\s+(?P<who>(?:[\w.&’'\-]+\s+){0,3}[\w.&’'\-]+)(?=\s+that\b)")

@@ -995,6 +995,16 @@ def test_sentence_opening_conjunction_is_not_part_of_a_name() -> None:
         assert [q.speaker for q in paraphrases(text)] == ["Kessler"], opener
 
 
+def test_opening_participle_is_not_part_of_a_name_nor_the_subject() -> None:
+    text = (
+        "Port chief Dana Voss spoke after the vote.\n\n"
+        "Regarding Kessler, Voss is reserving judgment. “He has done well so far,” she said."
+    )
+    assert only(text).speaker == "Dana Voss"
+    text = "Describing Kessler as tired, Dana Voss said that the talks would go on."
+    assert [q.speaker for q in paraphrases(text)] == ["Dana Voss"]
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
