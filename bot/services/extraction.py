@@ -967,8 +967,12 @@ class _Extractor:
                         k > 0 and self._opening_participle(toks[k - 1])
                     )
                     if (
-                        prev_low in _LOCATION_PREPS and not source and not _is_possessive(toks[j - 1].text)
-                    ) or opening:  # "Regarding Rahman, he …": the participle's object is not the subject
+                        (prev_low in _LOCATION_PREPS and not source and not _is_possessive(toks[j - 1].text))
+                        or opening
+                        or self._noun_modifier(toks, i, j)
+                    ):
+                        # "Regarding Rahman, he …": the participle's object is not the subject; nor is
+                        # a name that only modifies a noun ("the Israel-Hamas war is …")
                         speaker = _Speaker(
                             speaker.name, speaker.kind, speaker.title, True, speaker.pos, subject_like=False
                         )
@@ -1377,6 +1381,23 @@ class _Extractor:
             desc = text[(det or toks_np[0]).start : last.end]
             return _Speaker(desc, None, None, False, pos)
         return None
+
+    @staticmethod
+    def _noun_modifier(toks: Sequence[_Token], i: int, j: int) -> bool:
+        """'the Israel-Hamas war', 'the BNP-led coalition': a hyphened name between "the" and a lowercase noun."""
+        if not (toks[i].low == "the" or (i > 0 and toks[i - 1].low == "the")) or j >= len(toks):
+            return False
+        if not re.search(r"\w[-–]\w", toks[j - 1].text):
+            return False
+        nxt = toks[j]
+        return (
+            re.fullmatch(r"[a-z]+", nxt.text) is not None
+            and nxt.low not in _SPEECH_VERBS
+            and nxt.low not in _BE_FORMS
+            and nxt.low not in _AUXILIARIES
+            and nxt.low not in _NON_NAME_WORDS
+            and not nxt.low.endswith(("ed", "s", "ly"))
+        )
 
     def _opening_participle(self, tok: _Token) -> bool:
         """A participle capitalised only because it opens the sentence ("Regarding", "Describing")."""

@@ -1005,6 +1005,15 @@ def test_opening_participle_is_not_part_of_a_name_nor_the_subject() -> None:
     assert [q.speaker for q in paraphrases(text)] == ["Dana Voss"]
 
 
+def test_hyphened_name_before_a_noun_is_not_the_pronoun_antecedent() -> None:
+    text = (
+        "Mayor Dana Voss spoke at the harbour.\n\n"
+        "The Norway-Iceland feud is “nearly settled,” she said. "
+        "After the Voss-led coalition took office, “the port came back,” she added."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Dana Voss", "Dana Voss"]
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
