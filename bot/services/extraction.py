@@ -3183,6 +3183,11 @@ class _Extractor:
                 if re.search(r"[A-Za-z]{2,}", outside):
                     return "partial"
                 return "direct"
+            if how == "after":
+                sent = self._sentence_at(q.open_mark)
+                lead = re.split(rf"[{_MASK}”»\"]", self.masked[sent.start : q.open_mark])[-1]
+                if re.search(r"[A-Za-z]{2,}", lead) and not re.search(r"[.:,;—–-]\s*$", lead):
+                    return "partial"  # 'The war is “nearly over,” he said.': the reporter's sentence
             if how == "before":
                 sent = self._sentence_at(q.close_mark - 1)
                 rest = self.masked[q.close_mark : sent.end]

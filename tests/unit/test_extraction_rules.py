@@ -1014,6 +1014,12 @@ def test_hyphened_name_before_a_noun_is_not_the_pronoun_antecedent() -> None:
     assert [q.speaker for q in quotes(text)] == ["Dana Voss", "Dana Voss"]
 
 
+def test_quotation_inside_the_reporters_sentence_before_the_cue_is_partial() -> None:
+    q = only("Mayor Dana Voss spoke at the harbour. The harbour feud is “nearly settled,” she said.")
+    assert (q.kind, q.speaker) == ("partial", "Dana Voss")
+    assert only("“The feud is nearly settled,” Dana Voss said.").kind == "direct"
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
