@@ -3186,7 +3186,10 @@ class _Extractor:
             if how == "after":
                 sent = self._sentence_at(q.open_mark)
                 lead = re.split(rf"[{_MASK}”»\"]", self.masked[sent.start : q.open_mark])[-1]
-                if re.search(r"[A-Za-z]{2,}", lead) and not re.search(r"[.:,;—–-]\s*$", lead):
+                first = self.text[q.spans[0][0] : q.spans[0][0] + 1]
+                if re.search(r"[A-Za-z]{2,}", lead) and not re.search(
+                    r"[.:,]\s*$" if first.islower() else r"[.:,;—–-]\s*$", lead
+                ):
                     return "partial"  # 'The war is “nearly over,” he said.': the reporter's sentence
             if how == "before":
                 sent = self._sentence_at(q.close_mark - 1)
@@ -3303,6 +3306,9 @@ class _Extractor:
                 m = _ADDING_THAT_RE.match(self.masked, cs, ce)
                 if m:
                     cs = m.end()  # '…," she said, adding that the plan would work': what she added
+                said = self.text[cs:ce]
+                if said.count("“") > said.count("”") or said.count('"') % 2:
+                    continue  # 'The war is “nearly over,” he said.': cut inside a quotation already proposed
                 sp = att.speaker
                 if not sp.named and sp.name.lower() in _PRONOUNS:
                     continue  # 'I thought …', 'it said …' with nobody behind it: no statement to put on record

@@ -1020,6 +1020,17 @@ def test_quotation_inside_the_reporters_sentence_before_the_cue_is_partial() -> 
     assert only("“The feud is nearly settled,” Dana Voss said.").kind == "direct"
 
 
+def test_lowercase_quotation_after_a_dash_in_the_reporters_sentence_is_partial() -> None:
+    q = only("The levy will stay—and even rise in June—“until the port is sold,” Dana Voss said.")
+    assert q.kind == "partial"
+
+
+def test_paraphrase_cut_inside_a_quotation_is_not_proposed() -> None:
+    text = "Mayor Dana Voss spoke at the harbour. The long feud is “nearly settled,” she said."
+    assert paraphrases(text) == []
+    assert [q.quote for q in quotes(text)] == ["nearly settled"]
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
