@@ -3306,6 +3306,8 @@ class _Extractor:
                 m = _ADDING_THAT_RE.match(self.masked, cs, ce)
                 if m:
                     cs = m.end()  # '…," she said, adding that the plan would work': what she added
+                if cue.low.startswith("claim") and _CLAIMED_PRIZE_RE.match(self.masked, cs, ce):
+                    continue  # 'Andreeva claimed silver in the doubles': won, not said
                 said = self.text[cs:ce]
                 if said.count("“") > said.count("”") or said.count('"') % 2:
                     continue  # 'The war is “nearly over,” he said.': cut inside a quotation already proposed
@@ -3814,6 +3816,11 @@ _OPENING_PARTICIPLES = _words(
     rejecting welcoming thanking invoking rebuking echoing recalling acknowledging responding reacting
     commenting speaking writing asked pressed quoted
     """
+)
+_CLAIMED_PRIZE_RE = re.compile(
+    r"(?:(?:a|an|the|their|his|her|its|\w+’s|\w+'s|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+    r"(?:(?:first|second|third|\w+-\w+|overall|outright|narrow|comfortable|early|big|clear)\s+)?"
+    r"(?:gold|silver|bronze|medals?|titles?|crown|trophy|cup|lead|seats?|places?|spot|pole)\b"
 )
 _ADDING_THAT_RE = re.compile(r"(?:adding|noting|saying|stressing|insisting)\s+that\s+")
 _ADDRESSEE_THAT_RE = re.compile(r"\s+(?P<who>(?:[\w.&’'\-]+\s+){0,3}[\w.&’'\-]+)(?=\s+that\b)")

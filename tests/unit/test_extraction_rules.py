@@ -1031,6 +1031,13 @@ def test_paraphrase_cut_inside_a_quotation_is_not_proposed() -> None:
     assert [q.quote for q in quotes(text)] == ["nearly settled"]
 
 
+def test_claimed_a_prize_is_no_paraphrase() -> None:
+    assert paraphrases("Skater Mia Lund claimed silver in the 500 metres on Sunday evening.") == []
+    assert paraphrases("The Harbour Party claimed a narrow lead in the first round of the vote.") == []
+    found = paraphrases("The Harbour Party claimed that the first round of the vote was rigged.")
+    assert [q.quote for q in found] == ["the first round of the vote was rigged"]
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
