@@ -3276,8 +3276,8 @@ class _Extractor:
         covered = sorted((q.start, q.end) for q in quotes if q.kind == "direct")
         covered_starts = [c[0] for c in covered]
         for sent in self.sentences:
-            if sent.para in self.skip_paras:
-                continue
+            if sent.para in self.skip_paras or self._link_line(sent):
+                continue  # "Related Posts: Zentra announces Q5 pedals": a link to a story, not a statement
             cues = [c for c in self._cues_in(sent.start, sent.end) if c.low not in ("according",)]
             for cue in cues:
                 att = self._attribute_at_cue(cue, sent)
@@ -3369,7 +3369,7 @@ _COUNTRY_ABBREVIATIONS = {
 }
 _LINK_LINE_RE = re.compile(
     r"[ \t]*(?:Read|See|Watch|Listen)(?: [Mm]ore| [Aa]lso)?:|[ \t]*(?:Also [Rr]ead|Related(?: [Pp]osts?| [Ss]tor(?:y|ies))?|"
-    r"Relevant [Pp]osts?|More [Oo]n [Tt]his [Ss]tory):"
+    r"Relevant (?:[Pp]osts?|[Rr]eviews?)|More [Oo]n [Tt]his [Ss]tory):"
 )
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(

@@ -1038,6 +1038,15 @@ def test_claimed_a_prize_is_no_paraphrase() -> None:
     assert [q.quote for q in found] == ["the first round of the vote was rigged"]
 
 
+def test_link_line_to_another_story_gives_no_paraphrase() -> None:
+    text = (
+        "The pedals are light and easy to fit.\n\n"
+        "Related Posts: Zentra announces new Q5 pedals and more, Corvin says its meters will ship late\n\n"
+        "The meter is accurate."
+    )
+    assert paraphrases(text) == []
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
