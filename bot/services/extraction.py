@@ -3306,6 +3306,8 @@ class _Extractor:
                 m = _ADDING_THAT_RE.match(self.masked, cs, ce)
                 if m:
                     cs = m.end()  # '…," she said, adding that the plan would work': what she added
+                if re.match(r"\s*(?:above|below)\b", self.masked[cue.end : cue.end + 8]):
+                    continue  # 'the meter noted above, which …': a pointer in the text, not a statement
                 if cue.low.startswith("claim") and _CLAIMED_PRIZE_RE.match(self.masked, cs, ce):
                     continue  # 'Andreeva claimed silver in the doubles': won, not said
                 said = self.text[cs:ce]

@@ -1047,6 +1047,13 @@ def test_link_line_to_another_story_gives_no_paraphrase() -> None:
     assert paraphrases(text) == []
 
 
+def test_noted_above_is_no_paraphrase() -> None:
+    assert (
+        paraphrases("This is a head unit combined with the Zentrapod noted above, which measures your power.")
+        == []
+    )
+
+
 # ------------------------------------------------------------------ first person and headings
 
 
