@@ -3,8 +3,8 @@
 Pipeline for one query (no IO, synchronous):
 
 1. ``analyze`` the claim (simple tokenizer, lowercase, ASCII folding, stop words, English stemming).
-2. The lexical backend (tantivy BM25 over text, context, speaker names and topics) proposes candidates,
-   always filtered by ``guild_id`` and optionally by speaker ids and a ``said_on`` range.
+2. The lexical backend (tantivy BM25 over text, context, speaker names and topics, one index per guild, so
+   no statistic crosses guilds) proposes candidates, optionally filtered by speaker ids and a ``said_on`` range.
 3. Each candidate is re-ranked with bounded features: idf-weighted coverage of the query by the statement
    and of the statement by the query, rapidfuzz ratios on the normalised token strings, a saturated BM25,
    whether the claim names the statement's speaker and, when configured, a semantic similarity.
@@ -204,11 +204,13 @@ class LexicalBackend(Protocol):
 
     def add(self, doc: IndexedStatement) -> None: ...
 
-    def delete(self, statement_id: int) -> None: ...
+    def delete(self, guild_id: int, statement_id: int) -> None: ...
 
     def delete_guild(self, guild_id: int) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self, *, release: bool = False) -> None:
+        """Make the changes searchable; ``release`` also frees what writing needs until the next change."""
+        ...
 
     def search(
         self,
@@ -229,9 +231,11 @@ class LexicalBackend(Protocol):
         """BM25 of the given statements of the guild (those matching no term are left out)."""
         ...
 
-    def doc_freq(self, term: str) -> int: ...
+    def doc_freq(self, guild_id: int, term: str) -> int:
+        """How many of the guild's statements hold the term."""
+        ...
 
-    def num_docs(self) -> int: ...
+    def num_docs(self, guild_id: int) -> int: ...
 
 
 @cache
@@ -288,49 +292,86 @@ def _unique(terms: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+class _GuildIndex:
+    """One guild's tantivy index. Its writer (an indexing thread and a memory arena) is opened on the first
+    change and closed at the commit after which it has been idle, so idle guilds hold only their segments."""
+
+    __slots__ = ("df_cache", "dirty", "idle_commits", "index", "searcher", "writer")
+
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.index = tantivy.Index(schema)
+        self.index.register_tokenizer(TantivyBackend.TOKENIZER, _analyzer())
+        self.index.config_reader("manual")
+        self.searcher = self.index.searcher()
+        self.writer: tantivy.IndexWriter | None = None
+        self.dirty = False
+        self.idle_commits = 0
+        self.df_cache: dict[str, int] = {}
+
+
 class TantivyBackend:
-    """BM25 candidates from an in-memory tantivy index (no stored fields: documents live in MatchIndex)."""
+    """BM25 candidates from in-memory tantivy indexes, one per guild (no stored fields: documents live in
+    MatchIndex). A guild of its own keeps every BM25 statistic inside the guild, and a plain disjunction of the
+    claim's terms lets tantivy prune with block-max WAND instead of scoring every document a term matches."""
 
-    _FIELD = "body"
-    _TOKENIZER = "onrecord_en"
+    FIELD = "body"
+    TOKENIZER = "onrecord_en"
+    _IDLE_COMMITS = 8  # commits without a change before a guild's writer is closed
 
-    def __init__(self, *, heap_size: int = 64_000_000) -> None:
+    def __init__(self, *, heap_size: int = 32_000_000) -> None:
         builder = tantivy.SchemaBuilder()
-        builder.add_text_field(self._FIELD, tokenizer_name=self._TOKENIZER, index_option="freq")
-        builder.add_integer_field("guild_id", indexed=True, fast=True)
+        builder.add_text_field(self.FIELD, tokenizer_name=self.TOKENIZER, index_option="freq")
         builder.add_integer_field("statement_id", indexed=True, fast=True)
         builder.add_integer_field("speaker_id", indexed=True)
         builder.add_integer_field("said_on", indexed=True, fast=True)
         self._schema = builder.build()
-        self._index = tantivy.Index(self._schema)
-        self._index.register_tokenizer(self._TOKENIZER, _analyzer())
-        self._index.config_reader("manual")
-        self._writer = self._index.writer(heap_size, 1)
-        self._searcher = self._index.searcher()
-        self._df_cache: dict[str, int] = {}
+        self._heap_size = heap_size
+        self._guilds: dict[int, _GuildIndex] = {}
+
+    def _writer(self, guild_id: int) -> tantivy.IndexWriter:
+        guild = self._guilds.get(guild_id)
+        if guild is None:
+            guild = self._guilds[guild_id] = _GuildIndex(self._schema)
+        if guild.writer is None:
+            guild.writer = guild.index.writer(self._heap_size, 1)
+        guild.dirty = True
+        return guild.writer
 
     def add(self, doc: IndexedStatement) -> None:
         tdoc = tantivy.Document()
-        tdoc.add_text(self._FIELD, _body(doc))
-        tdoc.add_integer("guild_id", doc.guild_id)
+        tdoc.add_text(self.FIELD, _body(doc))
         tdoc.add_integer("statement_id", doc.statement_id)
         if doc.speaker_id is not None:
             tdoc.add_integer("speaker_id", doc.speaker_id)
         if doc.said_on is not None:
             tdoc.add_integer("said_on", doc.said_on.toordinal())
-        self._writer.add_document(tdoc)
+        self._writer(doc.guild_id).add_document(tdoc)
 
-    def delete(self, statement_id: int) -> None:
-        self._writer.delete_documents_by_term("statement_id", statement_id)
+    def delete(self, guild_id: int, statement_id: int) -> None:
+        if guild_id in self._guilds:
+            self._writer(guild_id).delete_documents_by_term("statement_id", statement_id)
 
     def delete_guild(self, guild_id: int) -> None:
-        self._writer.delete_documents_by_term("guild_id", guild_id)
+        guild = self._guilds.pop(guild_id, None)
+        if guild is not None and guild.writer is not None:
+            guild.writer.wait_merging_threads()
 
-    def commit(self) -> None:
-        self._writer.commit()
-        self._index.reload()
-        self._searcher = self._index.searcher()
-        self._df_cache.clear()
+    def commit(self, *, release: bool = False) -> None:
+        for guild in self._guilds.values():
+            if guild.writer is None:
+                continue
+            if guild.dirty:
+                guild.writer.commit()
+                guild.index.reload()
+                guild.searcher = guild.index.searcher()
+                guild.df_cache.clear()
+                guild.dirty = False
+                guild.idle_commits = 0
+            else:
+                guild.idle_commits += 1
+            if release or guild.idle_commits >= self._IDLE_COMMITS:
+                guild.writer.wait_merging_threads()  # consumes the writer: its thread ends
+                guild.writer = None
 
     def search(
         self,
@@ -342,58 +383,63 @@ class TantivyBackend:
         date_from: date | None = None,
         date_to: date | None = None,
     ) -> list[tuple[int, float]]:
+        guild = self._guilds.get(guild_id)
+        if guild is None or not terms:
+            return []
         schema = self._schema
-        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self._FIELD, t)) for t in terms]
-        clauses = [
-            (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
-            (tantivy.Occur.Must, tantivy.Query.term_query(schema, "guild_id", guild_id)),
-        ]
+        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self.FIELD, t)) for t in terms]
+        filters = []
         if speaker_ids is not None:
             ids = sorted(speaker_ids)
-            clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "speaker_id", ids)))
+            filters.append((tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "speaker_id", ids)))
         if date_from is not None or date_to is not None:
             lower = date_from.toordinal() if date_from is not None else -(2**62)
             upper = date_to.toordinal() if date_to is not None else 2**62
             rng = tantivy.Query.range_query(schema, "said_on", tantivy.FieldType.Integer, lower, upper)
-            clauses.append((tantivy.Occur.Must, rng))
-        searcher = self._searcher
-        hits = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
-        if not hits:
-            return []
-        ids_found = searcher.fast_field_values("statement_id", [address for _, address in hits])
-        return [(int(sid), float(s)) for (s, _), sid in zip(hits, ids_found, strict=True) if sid is not None]
+            filters.append((tantivy.Occur.Must, rng))
+        query = tantivy.Query.boolean_query(should)
+        if filters:
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
+        return self._hits(guild, query, limit)
 
     def scores_for(
         self, guild_id: int, terms: Sequence[str], statement_ids: Collection[int]
     ) -> dict[int, float]:
-        if not terms or not statement_ids:
+        guild = self._guilds.get(guild_id)
+        if guild is None or not terms or not statement_ids:
             return {}
         schema = self._schema
-        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self._FIELD, t)) for t in terms]
+        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self.FIELD, t)) for t in terms]
         ids = sorted(statement_ids)
         query = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
-                (tantivy.Occur.Must, tantivy.Query.term_query(schema, "guild_id", guild_id)),
                 (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "statement_id", ids)),
             ]
         )
-        searcher = self._searcher
-        hits = searcher.search(query, len(ids), count=False).hits
-        if not hits:
-            return {}
-        found = searcher.fast_field_values("statement_id", [address for _, address in hits])
-        return {int(sid): float(s) for (s, _), sid in zip(hits, found, strict=True) if sid is not None}
+        return dict(self._hits(guild, query, len(ids)))
 
-    def doc_freq(self, term: str) -> int:
-        df = self._df_cache.get(term)
+    @staticmethod
+    def _hits(guild: _GuildIndex, query: tantivy.Query, limit: int) -> list[tuple[int, float]]:
+        searcher = guild.searcher
+        hits = searcher.search(query, limit, count=False).hits
+        if not hits:
+            return []
+        found = searcher.fast_field_values("statement_id", [address for _, address in hits])
+        return [(int(sid), float(s)) for (s, _), sid in zip(hits, found, strict=True) if sid is not None]
+
+    def doc_freq(self, guild_id: int, term: str) -> int:
+        guild = self._guilds.get(guild_id)
+        if guild is None:
+            return 0
+        df = guild.df_cache.get(term)
         if df is None:
-            df = self._searcher.doc_freq(self._FIELD, term)
-            self._df_cache[term] = df
+            df = guild.df_cache[term] = guild.searcher.doc_freq(self.FIELD, term)
         return df
 
-    def num_docs(self) -> int:
-        return int(self._searcher.num_docs)
+    def num_docs(self, guild_id: int) -> int:
+        guild = self._guilds.get(guild_id)
+        return int(guild.searcher.num_docs) if guild is not None else 0
 
 
 def _body(doc: IndexedStatement) -> str:
@@ -443,7 +489,7 @@ class MatchIndex:
         self._docs: dict[int, IndexedStatement] = {}
         self._by_guild: dict[int, set[int]] = {}
         self._dirty = False
-        self._idf_cache: dict[str, float] = {}
+        self._idf_cache: dict[int, dict[str, float]] = {}  # guild → term → idf
         self._lock = threading.RLock()
 
     # ---- writes -------------------------------------------------------------------------------------
@@ -453,7 +499,7 @@ class MatchIndex:
         with self._lock:
             for doc in docs:
                 self._put(doc)
-            self._commit()
+            self._commit(release=True)
 
     def upsert(self, doc: IndexedStatement) -> None:
         """Add or replace one statement; the next search sees it."""
@@ -468,7 +514,7 @@ class MatchIndex:
                 return
             del self._docs[statement_id]
             self._by_guild[guild_id].discard(statement_id)
-            self._backend.delete(statement_id)
+            self._backend.delete(guild_id, statement_id)
             if self._dense is not None:
                 self._dense_pending.pop(statement_id, None)
                 self._dense.remove(statement_id)
@@ -492,7 +538,7 @@ class MatchIndex:
     def _put(self, doc: IndexedStatement) -> None:
         old = self._docs.get(doc.statement_id)
         if old is not None:
-            self._backend.delete(doc.statement_id)
+            self._backend.delete(old.guild_id, doc.statement_id)
             self._by_guild[old.guild_id].discard(doc.statement_id)
         self._docs[doc.statement_id] = doc
         self._by_guild.setdefault(doc.guild_id, set()).add(doc.statement_id)
@@ -503,9 +549,9 @@ class MatchIndex:
             self._dense_pending[doc.statement_id] = doc
         self._dirty = True
 
-    def _commit(self) -> None:
+    def _commit(self, *, release: bool = False) -> None:
         if self._dirty:
-            self._backend.commit()
+            self._backend.commit(release=release)
             self._dirty = False
             self._idf_cache.clear()
         if self._dense is not None and self._dense_pending:
@@ -533,7 +579,7 @@ class MatchIndex:
             return []
         with self._lock:
             self._commit()
-            query_terms = self._query_terms(query)
+            query_terms = self._query_terms(guild_id, query)
             if not query_terms:
                 return []
             candidates = self._candidates_for(
@@ -608,35 +654,37 @@ class MatchIndex:
         named, semantic, bm25 / query self-score, 1 / (1 + BM25 rank), 1 / (1 + dense rank))."""
         with self._lock:
             self._commit()
-            query_terms = self._query_terms(query)
+            query_terms = self._query_terms(guild_id, query)
             candidates = self._candidates_for(guild_id, query, query_terms, limit) if query_terms else []
             if candidates:
                 self._score(query, query_terms, candidates)
         return [(c.doc.statement_id, c.features) for c in candidates]
 
-    def _query_terms(self, query: str) -> list[str]:
+    def _query_terms(self, guild_id: int, query: str) -> list[str]:
         """The claim's index terms, plus the words of any all-lowercase tag the index knows ("#fyrefestival")."""
         cleaned = clean_query(query)
         terms = analyze(cleaned)
         for tag in _LOWER_TAG.findall(cleaned):
-            words = self._segment(tag)
+            words = self._segment(guild_id, tag)
             if words:
                 terms.extend(analyze(" ".join(words)))
         return _unique(terms)[:_MAX_QUERY_TERMS]
 
-    def _segment(self, tag: str) -> list[str] | None:
-        """Split a run-together tag into the fewest words that all occur in the index (or are stop words).
+    def _segment(self, guild_id: int, tag: str) -> list[str] | None:
+        """Split a run-together tag into the fewest words the guild's statements use (or stop words).
 
         A tag that is itself an indexed word stays whole, and so does one with no full split (None)."""
         whole = analyze(tag)
-        if not whole or self._backend.doc_freq(whole[0]) > 0:
+        if not whole or self._backend.doc_freq(guild_id, whole[0]) > 0:
             return None
         known: dict[str, bool] = {}
 
         def is_word(piece: str) -> bool:
             if piece not in known:
                 terms = analyze(piece)
-                known[piece] = not terms or (len(terms) == 1 and self._backend.doc_freq(terms[0]) > 0)
+                known[piece] = not terms or (
+                    len(terms) == 1 and self._backend.doc_freq(guild_id, terms[0]) > 0
+                )
             return known[piece]
 
         # best[i]: the fewest pieces that cover tag[:i], or None.
@@ -667,7 +715,7 @@ class MatchIndex:
             c.context_terms = context_terms = _unique(analyze(doc.context)) if doc.context else []
             extras = _body_extras(doc)
             analysed.append((context_terms, set(analyze(extras)) if extras else set()))
-        idf = self._idf_for(query_terms, candidates, analysed)
+        idf = self._idf_for(candidates[0].doc.guild_id, query_terms, candidates, analysed)
         query_set = set(query_terms)
         query_weight = sum(idf[t] for t in query_terms)
         semantic = self._semantic_scores(query, candidates)
@@ -734,12 +782,13 @@ class MatchIndex:
 
     def _idf_for(
         self,
+        guild_id: int,
         query_terms: list[str],
         candidates: list[_Candidate],
         analysed: list[tuple[list[str], set[str]]],
     ) -> dict[str, float]:
         """The idf of every term in play, from a cache that each commit invalidates."""
-        cache = self._idf_cache
+        cache = self._idf_cache.setdefault(guild_id, {})
         if len(cache) > _IDF_CACHE_MAX:
             cache.clear()
         terms = set(query_terms)
@@ -748,9 +797,9 @@ class MatchIndex:
             terms.update(context_terms)
         missing = [t for t in terms if t not in cache]
         if missing:
-            n = max(self._backend.num_docs(), 1)
+            n = max(self._backend.num_docs(guild_id), 1)
             for t in missing:
-                df = self._backend.doc_freq(t)
+                df = self._backend.doc_freq(guild_id, t)
                 cache[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         return cache
 

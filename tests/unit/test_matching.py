@@ -11,6 +11,7 @@ from bot.services.matching import (
     DEFAULT_STRONG_THRESHOLD,
     IndexedStatement,
     MatchIndex,
+    TantivyBackend,
     analyze,
     clean_query,
     highlight_spans,
@@ -249,6 +250,34 @@ def test_upsert_edit_replaces_old_text(index: MatchIndex) -> None:
     assert len(index) == len(STATEMENTS) + 1
 
 
+def test_other_guilds_statements_do_not_change_a_guilds_scores() -> None:
+    index = MatchIndex()
+    index.add_many([_st(1, "The mayor will cut bus fares in March."), _st(2, "Schools reopen on Monday.")])
+    before = index.search(GUILD, "mayor cuts bus fares before the election")
+    index.add_many(
+        _st(5000 + i, f"The mayor said bus fares rise, election report {i}.", guild_id=OTHER_GUILD)
+        for i in range(300)
+    )
+    after = index.search(GUILD, "mayor cuts bus fares before the election")
+    assert [(r.statement_id, r.score) for r in after] == [(r.statement_id, r.score) for r in before]
+
+
+def test_backend_frees_a_guilds_writer_and_reopens_it_on_change() -> None:
+    backend = TantivyBackend()
+    backend.add(_st(1, "Bridge tolls will rise."))
+    backend.commit(release=True)
+    assert [sid for sid, _ in backend.search(GUILD, ["bridg"], limit=5)] == [1]
+    backend.add(_st(2, "Bridge repairs start soon."))
+    backend.delete(GUILD, 1)
+    backend.commit()
+    assert [sid for sid, _ in backend.search(GUILD, ["bridg"], limit=5)] == [2]
+    assert backend.search(OTHER_GUILD, ["bridg"], limit=5) == []
+    assert backend.doc_freq(GUILD, "bridg") == 1
+    assert backend.doc_freq(OTHER_GUILD, "bridg") == 0
+    backend.delete_guild(GUILD)
+    assert backend.search(GUILD, ["bridg"], limit=5) == []
+
+
 def test_upsert_moving_guild_leaves_old_guild(index: MatchIndex) -> None:
     index.upsert(_st(4, "Crime in the city fell by ten percent last year.", guild_id=OTHER_GUILD))
     assert 4 not in _ids(index, "crime fell")
@@ -335,16 +364,16 @@ def test_all_lowercase_tag_is_split_into_indexed_words() -> None:
     )
     found = index.search(GUILD, "stranded again #islandfestival")
     assert [r.statement_id for r in found][:1] == [1]
-    assert {"island", "festiv"} <= set(index._query_terms("#islandfestival"))
+    assert {"island", "festiv"} <= set(index._query_terms(GUILD, "#islandfestival"))
 
 
 def test_tag_that_is_a_word_or_has_no_full_split_stays_whole() -> None:
     index = MatchIndex()
     index.add_many([_st(1, "The festival was cancelled."), _st(2, "An island nation voted.")])
-    assert index._segment("festival") is None  # an indexed word
-    assert index._segment("festivalqzxv") is None  # a piece the index does not know
-    assert index._segment("islandfestival") == ["island", "festival"]
-    assert index._segment("festivalisland") == ["festival", "island"]
+    assert index._segment(GUILD, "festival") is None  # an indexed word
+    assert index._segment(GUILD, "festivalqzxv") is None  # a piece the index does not know
+    assert index._segment(GUILD, "islandfestival") == ["island", "festival"]
+    assert index._segment(GUILD, "festivalisland") == ["festival", "island"]
 
 
 def test_claim_repeating_the_wording_outranks_scattered_shared_words() -> None:
