@@ -988,7 +988,10 @@ class _Extractor:
     def _link_line(self, sent: _Sentence) -> bool:
         """Whether the sentence lies on a line that links another story ("Read More: Trump Breaks With …")."""
         start = self.masked.rfind("\n", 0, sent.start) + 1
-        return _LINK_LINE_RE.match(self.masked, start) is not None
+        if _LINK_LINE_RE.match(self.masked, start) is not None:
+            return True
+        # "Read More:" on a line of its own, the linked headline on the next
+        return _LINK_LABEL_LINE_RE.search(self.masked, max(0, start - 30), start) is not None
 
     def _work_title(self, sp: _Speaker, toks: Sequence[_Token], j: int) -> bool:
         """'In her 2003 book, Living History, Clinton noted': a work's title set off after its noun."""
@@ -3372,6 +3375,10 @@ _COUNTRY_ABBREVIATIONS = {
 _LINK_LINE_RE = re.compile(
     r"[ \t]*(?:Read|See|Watch|Listen)(?: [Mm]ore| [Aa]lso)?:|[ \t]*(?:Also [Rr]ead|Related(?: [Pp]osts?| [Ss]tor(?:y|ies))?|"
     r"Relevant (?:[Pp]osts?|[Rr]eviews?)|More [Oo]n [Tt]his [Ss]tory):"
+)
+_LINK_LABEL_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:Read|See|Watch|Listen|Also [Rr]ead|Related(?: [Pp]osts?| [Ss]tor(?:y|ies))?)"
+    r"(?: [Mm]ore| [Aa]lso)?\s*:?\s*\n\s*$"
 )
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(

@@ -1066,6 +1066,15 @@ def test_link_to_another_story_does_not_lengthen_a_name() -> None:
     assert only(text).speaker == "Lena Marsh"
 
 
+def test_link_label_on_its_own_line_does_not_lengthen_a_name() -> None:
+    text = (
+        "Governor Lena Marsh toured the port.\n\n"
+        "Read More:\n\nMarsh Breaks With Dockers Over Wage Talks\n\n"
+        "“We will not budge,” said Marsh."
+    )
+    assert only(text).speaker == "Lena Marsh"
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
