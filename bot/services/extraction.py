@@ -1571,7 +1571,14 @@ class _Extractor:
                     described = self.descriptions.get(self._one_person_key(ment.name) or "", "")
                 if (
                     ment.kind == "organisation"
-                    and re.search(rf"\b{re.escape(head)}\b", name_low)
+                    and (
+                        re.search(rf"\b{re.escape(head)}\b", name_low)
+                        or (
+                            head == "agency"
+                            and sp.pos - ment.pos <= 1000  # a body named just before, not pages back
+                            and _AGENCY_LIKE_RE.search(name_low) is not None
+                        )
+                    )
                     and all(m in name_low for m in modifiers if m not in _TITLE_MODIFIERS)
                 ):
                     return self._canonical(_Speaker(ment.name, "organisation", None, True, sp.pos))
@@ -3379,6 +3386,11 @@ _LINK_LINE_RE = re.compile(
 _LINK_LABEL_LINE_RE = re.compile(
     r"(?:^|\n)[ \t]*(?:Read|See|Watch|Listen|Also [Rr]ead|Related(?: [Pp]osts?| [Ss]tor(?:y|ies))?)"
     r"(?: [Mm]ore| [Aa]lso)?\s*:?\s*\n\s*$"
+)
+# "the agency" names the last such body, whatever its name calls it: "the Food and Drug Administration"
+_AGENCY_LIKE_RE = re.compile(
+    r"\b(?:agency|administration|commission|service|bureau|authority|department|directorate|"
+    r"office|enforcement|inspectorate)\b"
 )
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(

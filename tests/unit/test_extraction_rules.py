@@ -1075,6 +1075,15 @@ def test_link_label_on_its_own_line_does_not_lengthen_a_name() -> None:
     assert only(text).speaker == "Lena Marsh"
 
 
+def test_the_agency_is_the_body_named_just_before() -> None:
+    text = (
+        "The Harbour Press Agency reported the storm on Monday.\n\n"
+        "Later, the Coastal Weather Commission said the winds would ease.\n\n"
+        "The agency said it “will keep a close watch on the coast.”"
+    )
+    assert only(text).speaker == "Coastal Weather Commission"
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
