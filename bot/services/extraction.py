@@ -238,6 +238,7 @@ _TITLE_WORDS = _words(
     lawyer counsel executive ceo cfo coo founder president-elect whip assistant
     undersecretary under envoy official officials press correspondent anchor reporter editor
     columnist chairperson trustee delegate lawmaker senators mr mrs ms miss sens reps govs del
+    pm ayatollah
     """
 )
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "lord", "lady"})
@@ -3726,12 +3727,15 @@ _TITLE_EXPANSIONS = {
     "supt": "superintendent",
     "insp": "inspector",
     "del": "delegate",
+    "pm": "prime minister",
 }
 
 
 def _expand_title(title: str) -> str:
     """'sen.' → 'sen. senator lawmaker': spell out abbreviated titles so 'the senator' can find them."""
-    extra = [_TITLE_EXPANSIONS[w] for w in re.findall(r"[a-z]+(?=\.)", title) if w in _TITLE_EXPANSIONS]
+    extra = [
+        _TITLE_EXPANSIONS[w] for w in re.findall(r"[a-z]+(?=\.)|\bpm\b", title) if w in _TITLE_EXPANSIONS
+    ]
     return " ".join([title, *extra]) if extra else title
 
 

@@ -1084,6 +1084,16 @@ def test_the_agency_is_the_body_named_just_before() -> None:
     assert only(text).speaker == "Coastal Weather Commission"
 
 
+def test_pm_before_a_name_is_a_title() -> None:
+    q = only("“The talks went well,” PM Arjun Mehra said.")
+    assert (q.speaker, q.speaker_title) == ("Arjun Mehra", "PM")
+
+
+def test_the_prime_minister_finds_a_pm() -> None:
+    found = quotes("“The talks went well,” PM Mehra said.\n\n“We will meet again,” the prime minister added.")
+    assert [q.speaker for q in found] == ["Mehra", "Mehra"]
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
