@@ -1255,6 +1255,9 @@ class _Extractor:
             if low in _ROLE_NOUNS:
                 j += 1
                 continue
+            if self._role_noun_before_name(toks, j, start_j):
+                j += 1  # "Nobel laureate Jane Roe", "Yale sociologist Jane Roe"
+                continue
             if (
                 allow_description
                 and det is not None
@@ -1281,6 +1284,22 @@ class _Extractor:
         if sp is None:
             return None
         return sp, j
+
+    @staticmethod
+    def _role_noun_before_name(toks: Sequence[_Token], j: int, start_j: int) -> bool:
+        """An agent noun between a capitalised modifier and a full name: "Oscar winner Jane Roe"."""
+        low = toks[j].low
+        return (
+            j > start_j
+            and toks[j - 1].is_cap
+            and j + 2 < len(toks)
+            and toks[j + 1].is_cap
+            and toks[j + 2].is_cap
+            and _MASK not in toks[j + 2].text
+            and toks[j + 1].low not in _NON_NAME_WORDS | _TITLE_WORDS
+            and _AGENT_NOUN_RE.fullmatch(low) is not None
+            and low not in _NOT_AGENT_NOUNS
+        )
 
     @staticmethod
     def _skip_number_modifier(toks: Sequence[_Token], j: int) -> int:
@@ -3393,6 +3412,8 @@ _AGENCY_LIKE_RE = re.compile(
     r"\b(?:agency|administration|commission|service|bureau|authority|department|directorate|"
     r"office|enforcement|inspectorate)\b"
 )
+_AGENT_NOUN_RE = re.compile(r"[a-z]{3,}(?:er|or|ist|ian|ant|ent|ate|ee)")
+_NOT_AGENT_NOUNS = _words("after under over never ever other rather whether either neither later latter")
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")

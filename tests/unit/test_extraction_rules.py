@@ -1094,6 +1094,11 @@ def test_the_prime_minister_finds_a_pm() -> None:
     assert [q.speaker for q in found] == ["Mehra", "Mehra"]
 
 
+def test_agent_noun_after_a_capitalised_modifier_is_part_of_the_title() -> None:
+    q = only("“The tide has turned,” said Nobel laureate Ines Varga.")
+    assert (q.speaker, q.speaker_title) == ("Ines Varga", "Nobel laureate")
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
