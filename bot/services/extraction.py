@@ -1613,6 +1613,10 @@ class _Extractor:
                     and (
                         rank is None or rank.group(1) in modifiers
                     )  # "the president" is not the vice president
+                    and (
+                        re.search(r"\b(?:former|ex)\b", title_low) is None
+                        or bool(modifiers & {"former", "ex"})
+                    )  # nor the former president
                     and (not owner or re.search(rf"\b{re.escape(owner)}\b", title_low))
                 ):
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))

@@ -1099,6 +1099,22 @@ def test_agent_noun_after_a_capitalised_modifier_is_part_of_the_title() -> None:
     assert (q.speaker, q.speaker_title) == ("Ines Varga", "Nobel laureate")
 
 
+def test_the_prime_minister_is_not_a_former_prime_minister() -> None:
+    text = (
+        "Prime Minister Lena Marsh met the envoy. Former Prime Minister Oskar Brandt criticised her.\n\n"
+        "“We will keep talking,” the Prime Minister said."
+    )
+    assert only(text).speaker == "Lena Marsh"
+
+
+def test_the_former_prime_minister_is_a_former_prime_minister() -> None:
+    text = (
+        "Prime Minister Lena Marsh met the envoy. Former Prime Minister Oskar Brandt criticised her.\n\n"
+        "“We will keep talking,” the former prime minister said."
+    )
+    assert only(text).speaker == "Oskar Brandt"
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
