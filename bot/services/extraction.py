@@ -854,10 +854,19 @@ class _Extractor:
                         chars[i] = _MASK
         for i in self.skip_paras:
             s, e = self.paras[i]
+            if i == 0 and self._sentence_case_lede(self.text[s:e]):
+                continue  # an opening sentence, not a headline: no quotation from it, but its names count
             for j in range(s, e):
                 if not chars[j].isspace():
                     chars[j] = _MASK
         return "".join(chars)
+
+    @staticmethod
+    def _sentence_case_lede(para: str) -> bool:
+        """'British Prime Minister Keir Starmer has condemned …': mostly lower-case words, unlike a
+        title-case headline ('Obama Sees Insult if Voters Stay Home')."""
+        words = re.findall(r"[^\W\d_]{4,}", para)
+        return len(words) >= 8 and sum(w[0].islower() for w in words) * 2 > len(words)
 
     def _sentences(self) -> list[_Sentence]:
         out: list[_Sentence] = []

@@ -1115,6 +1115,20 @@ def test_the_former_prime_minister_is_a_former_prime_minister() -> None:
     assert only(text).speaker == "Oskar Brandt"
 
 
+def test_short_opening_sentence_names_its_people() -> None:
+    text = (
+        "Harbour Minister Lena Marsh has rejected the plan to close the northern docks this winter.\n\n"
+        "“We will not budge,” said Marsh."
+    )
+    q = [q for q in extract_quotes(text, FRI) if q.kind == "direct"]
+    assert [(x.speaker, x.speaker_title) for x in q] == [("Lena Marsh", "Harbour Minister")]
+
+
+def test_title_case_headline_names_nobody() -> None:
+    text = "Marsh Sees Storm Ahead If Dockers Stay Away From Talks.\n\n“We will not budge,” said Marsh."
+    assert [q.speaker for q in extract_quotes(text, FRI)] == ["Marsh"]
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
