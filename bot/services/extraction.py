@@ -1731,6 +1731,10 @@ class _Extractor:
                 for m in self._mentions_between(s.start, s.end)
                 if m.subject_like and self._fits(m, want, gender)
             ]
+            if gender is not None and len(found) > 1:
+                # "Vantor's victory backs Tom Marsh's case" / "Despite Harbin's fate, Marsh said …": an
+                # owner before its noun is no subject while a plain name follows
+                found.sort(key=self._owner_before_noun)
             same = re.search(rf"\b{re.escape(pronoun)}\b", self.masked[s.start : s.end], re.IGNORECASE)
             if (
                 gender is not None
@@ -1762,6 +1766,14 @@ class _Extractor:
         if choice is None:
             return None
         return self._canonical(choice[1], gender=gender)
+
+    def _owner_before_noun(self, ment: _Speaker) -> bool:
+        """A possessive owner ("Harbin's fate"), or a name that only a preposition or "that" governs
+        ("over Greenland", "the case that Thais are …"): the weaker candidates for a sentence's subject."""
+        if _is_possessive(self.masked[ment.pos : ment.pos + len(ment.name) + 2]):
+            return True
+        before = re.search(r"(\w+)\s+$", self.masked[max(0, ment.pos - 20) : ment.pos])
+        return before is not None and before.group(1) in _GOVERNING_WORDS
 
     def _introduced_person(self, idx: int, want: SpeakerKind | None, gender: Gender) -> _Speaker | None:
         """'… concerns Ann Reyes, president of X. "…," she said': a person just introduced with a title.
@@ -3427,6 +3439,7 @@ _AGENCY_LIKE_RE = re.compile(
 )
 _AGENT_NOUN_RE = re.compile(r"[a-z]{3,}(?:er|or|ist|ian|ant|ent|ate|ee)")
 _NOT_AGENT_NOUNS = _words("after under over never ever other rather whether either neither later latter")
+_GOVERNING_WORDS = _words("over about on in with for against from at of into toward towards by under that")
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")

@@ -1129,6 +1129,19 @@ def test_title_case_headline_names_nobody() -> None:
     assert [q.speaker for q in extract_quotes(text, FRI)] == ["Marsh"]
 
 
+def test_he_skips_a_possessive_owner_for_the_subject() -> None:
+    text = (
+        "Despite Harbin’s fate looming over the talks, Mayor Tom Marsh made little mention of the port.\n\n"
+        "“It has not solved the strike,” he said."
+    )
+    assert only(text).speaker == "Tom Marsh"
+
+
+def test_he_skips_a_name_after_a_preposition_for_the_subject() -> None:
+    text = "Angry over Harbin, Tom Marsh walked out of the talks.\n\n“It has not solved the strike,” he said."
+    assert only(text).speaker == "Tom Marsh"
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
