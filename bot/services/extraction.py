@@ -2063,6 +2063,15 @@ class _Extractor:
             owner = self._np_backward(start, toks[k0 - 1].start)
             if owner is not None and owner[0].kind == "person" and owner[0].named:
                 return owner[0], owner[1], appositive
+            if (
+                owner is not None
+                and not owner[0].named
+                and sp.kind != "organisation"
+                and _description_head(owner[0].name) in _PLACE_PERSON_NOUNS
+            ):
+                # "the resident of Yasuj said": a person described by a place, not the place
+                desc = self.text[owner[1] : np_toks[-1].end]
+                return _Speaker(desc, None, None, False, owner[1]), owner[1], appositive
         return sp, (det or np_toks[0]).start, appositive
 
     @staticmethod
@@ -3440,6 +3449,9 @@ _AGENCY_LIKE_RE = re.compile(
 _AGENT_NOUN_RE = re.compile(r"[a-z]{3,}(?:er|or|ist|ian|ant|ent|ate|ee)")
 _NOT_AGENT_NOUNS = _words("after under over never ever other rather whether either neither later latter")
 _GOVERNING_WORDS = _words("over about on in with for against from at of into toward towards by under that")
+_PLACE_PERSON_NOUNS = _words(
+    "resident residents native natives villager villagers man woman men women mother father local locals"
+)
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")

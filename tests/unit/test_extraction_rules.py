@@ -1142,6 +1142,11 @@ def test_he_skips_a_name_after_a_preposition_for_the_subject() -> None:
     assert only(text).speaker == "Tom Marsh"
 
 
+def test_resident_of_a_place_is_not_the_place() -> None:
+    q = only("“They are still shooting,” the resident of Varnek said.")
+    assert (q.speaker, q.speaker_named) == ("the resident of Varnek", False)
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
