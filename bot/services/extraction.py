@@ -1039,6 +1039,8 @@ class _Extractor:
         for ment in self.mentions:
             if ment.kind != "person" or not self.text.startswith(ment.name, ment.pos):
                 continue
+            if _INTRO_PLACE_RE.search(self.masked, max(0, ment.pos - 12), ment.pos):
+                continue  # "In Yasuj, the resident said": a place that opens the sentence, no appositive
             end = ment.pos + len(ment.name)
             tag = _PARTY_TAG_RE.match(self.masked, end)
             if tag is not None:
@@ -3452,6 +3454,7 @@ _GOVERNING_WORDS = _words("over about on in with for against from at of into tow
 _PLACE_PERSON_NOUNS = _words(
     "resident residents native natives villager villagers man woman men women mother father local locals"
 )
+_INTRO_PLACE_RE = re.compile(r"(?:^|[.!?\n]\s*|,\s+)(?:In|At|From|Inside|Outside|Across|Near)\s+$")
 _SUFFIX_RE = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 _NAME_PARTICLES = frozenset(
     ("de", "da", "di", "del", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "dos")

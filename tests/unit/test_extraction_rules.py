@@ -1147,6 +1147,15 @@ def test_resident_of_a_place_is_not_the_place() -> None:
     assert (q.speaker, q.speaker_named) == ("the resident of Varnek", False)
 
 
+def test_place_opening_a_sentence_is_not_described_by_what_follows() -> None:
+    found = extract_quotes(
+        HEAD
+        + "In Varnek, the resident said police had left the streets. “We are alone,” the resident added.",
+        FRI,
+    )
+    assert [q.speaker for q in found] == ["the resident", "the resident"]
+
+
 def test_first_person_contraction_is_not_a_speaker() -> None:
     found = extract_quotes(
         "I’ll admit that when I started I thought “It seemed like a quiet year.” It was not.", FRI
