@@ -6,8 +6,9 @@ Pipeline for one query (no IO, synchronous):
 2. The lexical backend (tantivy BM25 over text, context, speaker names and topics, one index per guild, so
    no statistic crosses guilds) proposes candidates, optionally filtered by speaker ids and a ``said_on`` range.
 3. Each candidate is re-ranked with bounded features: idf-weighted coverage of the query by the statement
-   and of the statement by the query, rapidfuzz ratios on the normalised token strings, a saturated BM25,
-   whether the claim names the statement's speaker and, when configured, a semantic similarity.
+   and of the statement by the query, a saturated BM25, whether the claim names the statement's speaker and,
+   when configured, a semantic similarity; the best ten by those are then re-scored with rapidfuzz (the
+   partial ratio of the claim's own words and the statement's text).
 4. A logistic model fitted on the CheckThat! 2020 train split (see ``benchmarks/matching_quality.py --fit``)
    turns the features into ONE score on 0..100, roughly "percent chance that this statement is the one the
    claim repeats", so per-guild thresholds mean the same thing for every query.
@@ -92,9 +93,8 @@ _SIGNATURE_DATE = re.compile(r"(\(@\w+\))\s*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\s*
 # A whole post signature, "— Name (@handle) Month D, YYYY", for the fuzzy comparison of the claim's own words.
 _SIGNATURE = re.compile(r"\s[—–-]\s*[^—–\n]{0,80}?\(@\w+\)[^\n]*$")
 _SPACES = re.compile(r"\s+")
-_LOWER_TAG = re.compile(
-    r"#([a-z0-9]{6,40})\b"
-)  # an all-lowercase tag, "#fyrefestival"; longer ones are not words
+# An all-lowercase tag, "#fyrefestival", that may be words run together (longer ones are not words).
+_LOWER_TAG = re.compile(r"#([a-z0-9]{6,40})\b")
 _MAX_SEGMENT = 20
 
 
@@ -275,12 +275,9 @@ def _claim_words(query: str) -> str:
 
 
 def _partial(claim: str, statement: str) -> float:
-    """rapidfuzz's best-aligned substring ratio of the shorter side inside the longer, 0..1: high when a claim
-    repeats a statement's wording (or a statement quotes a claim) even with the rest around it."""
-    if not claim or not statement:
-        return 0.0
-    shorter, longer = (statement, claim) if len(statement) <= len(claim) else (claim, statement)
-    return fuzz.partial_ratio(shorter, longer) / 100.0
+    """rapidfuzz's ratio of the shorter side against its best-aligned stretch of the longer, 0..1: high when a
+    claim repeats a statement's wording (or a statement quotes a claim) even with the rest around it."""
+    return fuzz.partial_ratio(claim, statement) / 100.0 if claim and statement else 0.0
 
 
 def _passage(doc: IndexedStatement) -> str:
@@ -387,7 +384,6 @@ class TantivyBackend:
         if guild is None or not terms:
             return []
         schema = self._schema
-        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self.FIELD, t)) for t in terms]
         filters = []
         if speaker_ids is not None:
             ids = sorted(speaker_ids)
@@ -397,7 +393,7 @@ class TantivyBackend:
             upper = date_to.toordinal() if date_to is not None else 2**62
             rng = tantivy.Query.range_query(schema, "said_on", tantivy.FieldType.Integer, lower, upper)
             filters.append((tantivy.Occur.Must, rng))
-        query = tantivy.Query.boolean_query(should)
+        query = self._any_term(terms)
         if filters:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
         return self._hits(guild, query, limit)
@@ -409,15 +405,21 @@ class TantivyBackend:
         if guild is None or not terms or not statement_ids:
             return {}
         schema = self._schema
-        should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self.FIELD, t)) for t in terms]
         ids = sorted(statement_ids)
         query = tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, tantivy.Query.boolean_query(should)),
+                (tantivy.Occur.Must, self._any_term(terms)),
                 (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "statement_id", ids)),
             ]
         )
         return dict(self._hits(guild, query, len(ids)))
+
+    def _any_term(self, terms: Sequence[str]) -> tantivy.Query:
+        """A plain disjunction of the terms: BM25 summed over those a statement holds (block-max WAND prunes it)."""
+        schema = self._schema
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, self.FIELD, t)) for t in terms]
+        )
 
     @staticmethod
     def _hits(guild: _GuildIndex, query: tantivy.Query, limit: int) -> list[tuple[int, float]]:
@@ -763,7 +765,8 @@ class MatchIndex:
         query_string = " ".join(query_terms)
         claim_words = utils.default_process(_claim_words(query))
         for c in chosen:
-            token_set, partial = self._fuzzy(c, query_string, claim_words)
+            token_set = self._token_set(c, query_string)
+            partial = _partial(claim_words, utils.default_process(c.doc.text))
             f = c.features
             c.features = (*f[:3], token_set, partial, *f[5:])
             c.logit += w.token_set * token_set + w.partial * partial
@@ -771,14 +774,13 @@ class MatchIndex:
             c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, c.logit))))
 
     @staticmethod
-    def _fuzzy(c: _Candidate, query_string: str, claim_words: str) -> tuple[float, float]:
-        """rapidfuzz's token-set ratio of the analysed terms (text or context) and the partial ratio of the raw
-        words, both 0..1; the token-set ratio is kept as the match's fuzzy score."""
+    def _token_set(c: _Candidate, query_string: str) -> float:
+        """rapidfuzz's token-set ratio of the analysed terms (text or context), 0..1; kept as the fuzzy score."""
         token_set = fuzz.token_set_ratio(query_string, " ".join(c.text_terms)) / 100.0
         if c.context_terms:
             token_set = max(token_set, fuzz.token_set_ratio(query_string, " ".join(c.context_terms)) / 100.0)
         c.fuzzy = 100.0 * token_set
-        return token_set, _partial(claim_words, utils.default_process(c.doc.text))
+        return token_set
 
     def _idf_for(
         self,
@@ -812,7 +814,7 @@ class MatchIndex:
 
     def _result(self, c: _Candidate, query_terms: list[str]) -> MatchResult:
         if c.fuzzy is None:
-            self._fuzzy(c, " ".join(query_terms), "")
+            self._token_set(c, " ".join(query_terms))
         return MatchResult(
             statement_id=c.doc.statement_id,
             number=c.doc.number,
