@@ -376,6 +376,24 @@ _TOKEN_RE = re.compile(
 )
 _SENT_END_RE = re.compile(r"[.?!]+[\"”’'»)\]]*\s+|\n+")
 _MASK = "\u2592"
+# The token pattern with a run of masked characters first: each masked character is a token of its
+# own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
+_MASK_OR_TOKEN_RE = re.compile(f"{_MASK}+|{_TOKEN_RE.pattern}")
+
+
+def _tokenize(masked: str) -> list[_Token]:
+    """The tokens of the masked text (as ``_TOKEN_RE`` finds them), in order."""
+    tokens: list[_Token] = []
+    new = tuple.__new__  # skips the NamedTuple's Python-level ``__new__``: thousands of tokens
+    for m in _MASK_OR_TOKEN_RE.finditer(masked):
+        start, end = m.span()
+        word = m.group()
+        if word[0] == _MASK:
+            tokens.extend([new(_Token, (i, i + 1, _MASK, _MASK, False)) for i in range(start, end)])
+        else:
+            tokens.append(new(_Token, (start, end, word, word.lower(), word[:1].isupper())))
+    return tokens
+
 
 _QUOTE_OPENERS_CURLY = "“«„"
 _QUOTE_CLOSERS_CURLY = "”»"
@@ -805,11 +823,7 @@ class _Extractor:
         )
         self.quote_opens = [q.open_mark for q in self.quotes]
         self.masked = self._mask()
-        self.tokens = [
-            _Token(m.start(), m.end(), w, w.lower(), w[:1].isupper())
-            for m in _TOKEN_RE.finditer(self.masked)
-            for w in (m.group(),)
-        ]
+        self.tokens = _tokenize(self.masked)
         self.tok_starts = [t.start for t in self.tokens]
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
