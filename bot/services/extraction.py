@@ -825,6 +825,7 @@ class _Extractor:
         self.masked = self._mask()
         self.tokens = _tokenize(self.masked)
         self.tok_starts = [t.start for t in self.tokens]
+        self.tok_ends = [t.end for t in self.tokens]
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
@@ -947,12 +948,8 @@ class _Extractor:
         return self.sentences[max(i, 0)]
 
     def _tokens_in(self, start: int, end: int) -> list[_Token]:
-        i = bisect.bisect_left(self.tok_starts, start)
-        out: list[_Token] = []
-        while i < len(self.tokens) and self.tokens[i].end <= end:
-            out.append(self.tokens[i])
-            i += 1
-        return out
+        lo = bisect.bisect_left(self.tok_starts, start)
+        return self.tokens[lo : bisect.bisect_right(self.tok_ends, end)]
 
     # ---------------------------------------------------------------- names
 
