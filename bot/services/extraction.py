@@ -1062,9 +1062,7 @@ class _Extractor:
                 desc += " " + _PARTY_LETTERS[tag.group(1)]  # "Rep. Ana Ruiz (D-Ohio)": a Democrat
             elif m is None:
                 continue
-            if not any(
-                _strip_possessive(w) in _TITLE_WORDS | _ROLE_NOUNS | _PARTY_NOUNS for w in desc.split()
-            ):
+            if not any(_strip_possessive(w) in _TITLE_ROLE_PARTY_WORDS for w in desc.split()):
                 continue
             key = self._one_person_key(ment.name)
             if key is not None:
@@ -1128,7 +1126,7 @@ class _Extractor:
                 if nxt is None or nxt.group(1).lower() in _NON_NAME_WORDS:
                     continue  # "met with her and": an object, someone else
             between = {t.low for t in self._tokens_in(end, found.start())}
-            if between & (_ROLE_NOUNS | _TITLE_WORDS) or _MASK in self.masked[end : found.start()]:
+            if between & _ROLE_OR_TITLE_WORDS or _MASK in self.masked[end : found.start()]:
                 continue
             key = self._one_person_key(subject.name)
             if key is not None:
@@ -1204,7 +1202,7 @@ class _Extractor:
         # "Republican Donald Trump", "Russian President": party and nationality words are title words
         while (
             len(name) > 1
-            and name[0].low.rstrip(".") in _CAP_MODIFIERS | _TITLE_MODIFIERS
+            and name[0].low.rstrip(".") in _CAP_OR_TITLE_MODIFIERS
             and not (name[0].low in ("north", "south") and len(name) == 2)  # "South Korea"
         ):
             title.append(name.pop(0))
@@ -1256,7 +1254,7 @@ class _Extractor:
                     _is_possessive(t.text)
                     and j < len(toks)
                     and not toks[j].is_cap
-                    and toks[j].low not in (_TITLE_MODIFIERS | _TITLE_WORDS | _ROLE_NOUNS)
+                    and toks[j].low not in _TITLE_OR_ROLE_WORDS_AND_MODIFIERS
                 ):
                     break
                 continue
@@ -1296,7 +1294,7 @@ class _Extractor:
         while (
             toks_np
             and not toks_np[-1].is_cap
-            and _strip_possessive(toks_np[-1].low) not in _ROLE_NOUNS | _TITLE_WORDS
+            and _strip_possessive(toks_np[-1].low) not in _ROLE_OR_TITLE_WORDS
         ):
             toks_np.pop()
             j -= 1
@@ -1318,7 +1316,7 @@ class _Extractor:
             and toks[j + 1].is_cap
             and toks[j + 2].is_cap
             and _MASK not in toks[j + 2].text
-            and toks[j + 1].low not in _NON_NAME_WORDS | _TITLE_WORDS
+            and toks[j + 1].low not in _NON_NAME_OR_TITLE_WORDS
             and _AGENT_NOUN_RE.fullmatch(low) is not None
             and low not in _NOT_AGENT_NOUNS
         )
@@ -1644,7 +1642,7 @@ class _Extractor:
                     return self._canonical(_Speaker(ment.name, "person", ment.title, True, sp.pos))
                 if (
                     described
-                    and head in _TITLE_WORDS | _ROLE_NOUNS | _PARTY_NOUNS
+                    and head in _TITLE_ROLE_PARTY_WORDS
                     and re.search(rf"\b{re.escape(head)}\b", described)
                     and not re.search(
                         rf"\b(?:vice|deputy|assistant|acting|associate|under)[\s-]+{re.escape(head)}\b",
@@ -1805,7 +1803,7 @@ class _Extractor:
                 return None
             after = self.masked[ment.pos + len(ment.name) : prev.end]
             m = re.match(r",\s+(?:an?\s+|the\s+)?([\w-]+)", after)
-            if m is None or m.group(1).lower().rstrip(".") not in _TITLE_WORDS | _ROLE_NOUNS:
+            if m is None or m.group(1).lower().rstrip(".") not in _ROLE_OR_TITLE_WORDS:
                 return None
             return ment
         return None
@@ -1854,7 +1852,7 @@ class _Extractor:
         desc, j = np
         words = desc.name.lower().split()
         head = _strip_possessive(words[-1]) if words else ""
-        if desc.named or desc.kind == "organisation" or head not in _DOCUMENT_NOUNS | _SPOKES_NOUNS:
+        if desc.named or desc.kind == "organisation" or head not in _DOCUMENT_OR_SPOKES_NOUNS:
             return None
         if j < len(toks) and toks[j].low in _ISSUE_PARTICIPLES:
             j += 1  # "a statement released by"
@@ -2090,7 +2088,7 @@ class _Extractor:
     @staticmethod
     def _coordinated_description_start(toks: Sequence[_Token], k: int) -> int:
         """'the former secretary of state and current party nominee': both halves of the description."""
-        if not 0 < k < len(toks) or toks[-1].low.rstrip(".") not in _ROLE_NOUNS | _TITLE_WORDS:
+        if not 0 < k < len(toks) or toks[-1].low.rstrip(".") not in _ROLE_OR_TITLE_WORDS:
             return k
         a = k - 1
         while (
@@ -2370,7 +2368,7 @@ class _Extractor:
         for k in range(1, min(4, len(toks))):
             if not re.fullmatch(r"[a-z][a-z-]+", toks[k - 1].text) or toks[k - 1].low in _NON_NAME_WORDS:
                 return None
-            if toks[k].low in _ROLE_NOUNS | _TITLE_WORDS and not toks[k].is_cap:
+            if toks[k].low in _ROLE_OR_TITLE_WORDS and not toks[k].is_cap:
                 np = self._np_forward(toks, k, allow_description=False)
                 if np is not None and np[0].named and np[0].kind == "person" and np[0].title:
                     title = self.text[toks[0].start : np[0].pos].strip()
@@ -2398,7 +2396,7 @@ class _Extractor:
                 nxt.low in _TITLE_WORDS or nxt.low in _PERSON_RELATION_NOUNS
             ):
                 continue  # "Tom Bell's opponent", "Bell's lawyer": an owner, not the subject
-            if nxt.text.isalpha() and not nxt.is_cap and nxt.low not in _OWNER_PREPS | {"and", "or"}:
+            if nxt.text.isalpha() and not nxt.is_cap and nxt.low not in _OWNER_PREPS_AND_OR:
                 return np[0]
             if s == 0 and nxt.text == "," and np[0].named:
                 return np[0]  # "Ana Ruiz, the harbour chief, was asked … and said"
@@ -2731,7 +2729,7 @@ class _Extractor:
             return False
         toks = self._tokens_in(sent_start, ment.pos)
         lead = list(toks)
-        while lead and lead[-1].is_cap and lead[-1].low not in _NON_NAME_WORDS - _HONORIFICS:
+        while lead and lead[-1].is_cap and lead[-1].low not in _NON_NAME_WORDS_BUT_HONORIFICS:
             lead.pop()  # the title before the name ("House Speaker Paul Ryan")
         name_end = ment.pos + len(ment.name)
         if not self.text.startswith(ment.name, ment.pos) or self.text[name_end : name_end + 1] in ("'", "’"):
@@ -2748,7 +2746,7 @@ class _Extractor:
             (lead[-1].text in (",", ";") or lead[-1].low in ("and", "but"))
             and nxt.text.isalpha()
             and not nxt.is_cap
-            and nxt.low not in _OWNER_PREPS | {"and", "or"}
+            and nxt.low not in _OWNER_PREPS_AND_OR
         )
 
     @staticmethod
@@ -2820,7 +2818,7 @@ class _Extractor:
                     or _is_possessive(before.text)
                     or (before.is_cap and t.low not in _BE_FORMS)
                 )
-                if not noun or t.low in _FRAME_BREAK_WORDS - _SPEECH_VERBS:
+                if not noun or t.low in _FRAME_BREAK_NON_SPEECH_WORDS:
                     return None  # "Republican claims", "the statement" are nouns; "said" starts a clause
             if t.low in _FRAME_VERBS:
                 break
@@ -3101,7 +3099,7 @@ class _Extractor:
         """A transcript line quoted whole: '"PENCE: Well, look …"' is Pence's."""
         s, e = q.spans[0]
         m = re.match(r"([A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,2}):\s+\S", self.text[s:e])
-        if m is None or m.group(1).lower().rstrip(".") in _TITLE_WORDS | _NON_NAME_WORDS:
+        if m is None or m.group(1).lower().rstrip(".") in _NON_NAME_OR_TITLE_WORDS:
             return None
         name = m.group(1)
         words = [w.capitalize() for w in name.split()]
@@ -3159,7 +3157,7 @@ class _Extractor:
             att = self._attribute_at_cue(cue, sent)
             if att is None:
                 continue
-            if self._is_news_agency(att.speaker) and att.cue.lower() in _REPORTING_VERBS | {"according to"}:
+            if self._is_news_agency(att.speaker) and att.cue.lower() in _REPORTING_CUES:
                 fallback = fallback or att
                 continue
             if not att.speaker.named and att.speaker.name.lower() == "it" and len(ordered) > 1:
@@ -3675,7 +3673,7 @@ def _org_link_forward(toks: Sequence[_Token], j: int) -> int | None:
             if _strip_possessive(toks[k].low) in _ORG_HEADS:
                 closes = k + 1 >= len(toks) or not (toks[k + 1].is_cap or toks[k + 1].low in _TITLE_WORDS)
                 one_word = j < 2 or not toks[j - 2].is_cap or toks[j - 2].low in _NON_NAME_WORDS
-                ok = toks[j - 1].is_cap and toks[j - 1].low not in _NON_NAME_WORDS | _ORG_HEADS
+                ok = toks[j - 1].is_cap and toks[j - 1].low not in _NON_NAME_OR_ORG_HEAD_WORDS
                 return j + 1 if ok and one_word and closes else None
             k += 1
         return None
@@ -3765,6 +3763,19 @@ _RELATIVE_CLAUSE_RE = re.compile(
     r"(?:\s+(?:to|with|for|at|on|about|from|of|against))?\s+[^,;:()\"“”—–]{1,60}?\s+$"
 )
 _PARTY_NOUNS = _words("democrat republican independent libertarian")
+# Unions of the word lists above, built once rather than on every test.
+_ROLE_OR_TITLE_WORDS = _ROLE_NOUNS | _TITLE_WORDS
+_TITLE_ROLE_PARTY_WORDS = _ROLE_OR_TITLE_WORDS | _PARTY_NOUNS
+_TITLE_OR_ROLE_WORDS_AND_MODIFIERS = _ROLE_OR_TITLE_WORDS | _TITLE_MODIFIERS
+_TITLE_WORDS_OR_MODIFIERS = _TITLE_WORDS | _TITLE_MODIFIERS
+_CAP_OR_TITLE_MODIFIERS = _CAP_MODIFIERS | _TITLE_MODIFIERS
+_NON_NAME_OR_TITLE_WORDS = _NON_NAME_WORDS | _TITLE_WORDS
+_NON_NAME_OR_ORG_HEAD_WORDS = _NON_NAME_WORDS | _ORG_HEADS
+_NON_NAME_WORDS_BUT_HONORIFICS = _NON_NAME_WORDS - _HONORIFICS
+_DOCUMENT_OR_SPOKES_NOUNS = _DOCUMENT_NOUNS | _SPOKES_NOUNS
+_OWNER_PREPS_AND_OR = _OWNER_PREPS | {"and", "or"}
+_FRAME_BREAK_NON_SPEECH_WORDS = _FRAME_BREAK_WORDS - _SPEECH_VERBS
+_REPORTING_CUES = _REPORTING_VERBS | {"according to"}
 _PARTY_LETTERS = {"D": "democrat", "R": "republican", "I": "independent", "L": "libertarian"}
 _PARTY_TAG_RE = re.compile(r",?\s*\(([DRIL])-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\)")
 # What follows a name to say what the person is: an appositive ("Tom Bell, the port's director,") or
@@ -3818,7 +3829,7 @@ def _appositive_title(appositive: str) -> str | None:
         return None
     if words[0].lower() in ("a", "an", "the"):
         words = words[1:]
-    if not any(w.lower().strip(".,") in _TITLE_WORDS | _TITLE_MODIFIERS for w in words):
+    if not any(w.lower().strip(".,") in _TITLE_WORDS_OR_MODIFIERS for w in words):
         return None
     return " ".join(words) or None
 
