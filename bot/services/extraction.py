@@ -376,6 +376,8 @@ _TOKEN_RE = re.compile(
 )
 _SENT_END_RE = re.compile(r"[.?!]+[\"”’'»)\]]*\s+|\n+")
 _MASK = "\u2592"
+_MID_CAP_RE = re.compile(r"(?<=[\w,;] )[A-Z][\w'’\-]*")  # a capitalised word inside a sentence
+_LOWER_WORD_RE = re.compile(r"\b[a-z][a-z]+\b")
 # The token pattern with a run of masked characters first: each masked character is a token of its
 # own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
 _MASK_OR_TOKEN_RE = re.compile(f"{_MASK}+|{_TOKEN_RE.pattern}")
@@ -829,12 +831,9 @@ class _Extractor:
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
-        self._mid_caps = frozenset(
-            m.group() for m in re.finditer(r"(?<=[\w,;] )[A-Z][\w'’\-]*", self.masked)
-        ) | frozenset(
-            _strip_possessive(m.group()) for m in re.finditer(r"(?<=[\w,;] )[A-Z][\w'’\-]*", self.masked)
-        )
-        self._lower_words = frozenset(m.group() for m in re.finditer(r"\b[a-z][a-z]+\b", self.masked))
+        mid_caps = _MID_CAP_RE.findall(self.masked)
+        self._mid_caps = frozenset(mid_caps) | frozenset(map(_strip_possessive, mid_caps))
+        self._lower_words = frozenset(_LOWER_WORD_RE.findall(self.masked))
         self.gender_evidence: dict[str, Gender] = {}  # name key → gender stated by a title
         self._given_name_cache: dict[str, bool] = {}
         self.mentions: list[_Speaker] = []  # every named mention in text order
