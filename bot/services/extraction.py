@@ -836,6 +836,7 @@ class _Extractor:
         self._lower_words = frozenset(_LOWER_WORD_RE.findall(self.masked))
         self.gender_evidence: dict[str, Gender] = {}  # name key → gender stated by a title
         self._given_name_cache: dict[str, bool] = {}
+        self._pre_verb_skips: dict[tuple[int, int], re.Match[str] | None] = {}
         self.mentions: list[_Speaker] = []  # every named mention in text order
         self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
         self._pending_addressee: _Speaker | None = None
@@ -1940,15 +1941,22 @@ class _Extractor:
             return False
         return bool(sp.title) or self._gender_of(sp) is not None or len(sp.name.split()) >= 2
 
+    def _pre_verb_skip(self, start: int, end: int) -> re.Match[str] | None:
+        """``_PRE_VERB_SKIP_RE`` searched in ``masked[start:end]``; remembered, as the same subjects are
+        looked for again and again and the search is costly."""
+        key = (start, end)
+        if key not in self._pre_verb_skips:
+            self._pre_verb_skips[key] = _PRE_VERB_SKIP_RE.search(self.masked[start:end])
+        return self._pre_verb_skips[key]
+
     def _np_backward(self, start: int, end: int) -> tuple[_Speaker, int, str | None] | None:
         """Find the subject NP that ends ``text[start:end]`` (after skipping adverbials)."""
         seg_end = end
         appositive: str | None = None
         for _ in range(8):
-            prefix = self.masked[start:seg_end]
-            m = _PRE_VERB_SKIP_RE.search(prefix)
+            m = self._pre_verb_skip(start, seg_end)
             if appositive is not None and (m is None or m.start() == m.end()):
-                m = _APPOS_TAIL_RE.search(prefix)  # "X, the A of B, one of C, said"
+                m = _APPOS_TAIL_RE.search(self.masked[start:seg_end])  # "X, the A of B, one of C, said"
                 if m is not None:
                     appositive = m.group("appos").strip(" ,")
                     seg_end = start + m.start()
@@ -1961,7 +1969,7 @@ class _Extractor:
             comma = m.group().find(",")
             if not m.group("appos") and comma >= 0 and not m.group()[:comma].strip():
                 # ", forcefully told": the comma may close an appositive before the adverb
-                kept = _PRE_VERB_SKIP_RE.search(self.masked[start : seg_end + comma + 1])
+                kept = self._pre_verb_skip(start, seg_end + comma + 1)
                 if kept is not None and kept.group("appos"):
                     seg_end += comma + 1
         toks = self._tokens_in(start, seg_end)
