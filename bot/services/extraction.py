@@ -828,6 +828,8 @@ class _Extractor:
         self.tokens = _tokenize(self.masked)
         self.tok_starts = [t.start for t in self.tokens]
         self.tok_ends = [t.end for t in self.tokens]
+        # the tokens that may be a cue (see _cues_in): only these are looked at when cues are searched
+        self.cue_word_at = [i for i, t in enumerate(self.tokens) if t.low in _CUE_WORDS]
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
@@ -2121,8 +2123,13 @@ class _Extractor:
 
     def _cues_in(self, start: int, end: int) -> list[_Token]:
         out: list[_Token] = []
-        toks = self._tokens_in(start, end)
-        for n, t in enumerate(toks):
+        lo = bisect.bisect_left(self.tok_starts, start)
+        hi = bisect.bisect_right(self.tok_ends, end)
+        toks = self.tokens[lo:hi]
+        cue_words = self.cue_word_at
+        for k in cue_words[bisect.bisect_left(cue_words, lo) : bisect.bisect_left(cue_words, hi)]:
+            n = k - lo
+            t = toks[n]
             low = t.low
             if low in _SPEECH_VERBS:
                 prev = toks[n - 1].low if n > 0 else ""
@@ -3783,6 +3790,7 @@ _DOCUMENT_OR_SPOKES_NOUNS = _DOCUMENT_NOUNS | _SPOKES_NOUNS
 _OWNER_PREPS_AND_OR = _OWNER_PREPS | {"and", "or"}
 _FRAME_BREAK_NON_SPEECH_WORDS = _FRAME_BREAK_WORDS - _SPEECH_VERBS
 _REPORTING_CUES = _REPORTING_VERBS | {"according to"}
+_CUE_WORDS = _SPEECH_VERBS | _COMPARE_FORMS | _POINT_FORMS | {"according", "put", "puts"}
 _PARTY_LETTERS = {"D": "democrat", "R": "republican", "I": "independent", "L": "libertarian"}
 _PARTY_TAG_RE = re.compile(r",?\s*\(([DRIL])-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\)")
 # What follows a name to say what the person is: an appositive ("Tom Bell, the port's director,") or
