@@ -366,9 +366,11 @@ _PLACE_ABBREVIATIONS = (
     "Calif|Fla|Mich|Wis|Ill|Tex|Penn|Mass|Ariz|Colo|Conn|Ga|Ind|Kan|Ky|La|Md|Minn|Miss|Mo|Mont|Neb|Nev|"
     "Okla|Ore|Pa|Tenn|Va|Vt|Wash|Wyo|Inc|Corp|Co|Ltd|etc"
 )
+# The letters that start an abbreviation: a cheap test before trying each of them in turn.
+_ABBREVIATION_INITIALS = "".join(sorted({abbr[0] for abbr in _ABBREVIATIONS.split("|")}))
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., D.C., a.m.
-    rf"|(?:{_ABBREVIATIONS})\.(?=[\s,)])"  # Sen., Sept.
+    rf"|(?=[{_ABBREVIATION_INITIALS}])(?:{_ABBREVIATIONS})\.(?=[\s,)])"  # Sen., Sept.
     r"|[A-Z]\.(?=\s+[A-Z])"  # middle initial
     r"|\w+(?:[-'’.&]\w+)*"  # words, hyphenated, possessive, Agence France-Presse
     r"|[^\w\s]",
