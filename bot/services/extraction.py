@@ -835,6 +835,10 @@ class _Extractor:
         self.sentences = self._sentences()
         self.sent_starts = [s.start for s in self.sentences]
         self.entities: dict[str, _Entity] = {}
+        # an index of the entities' keys by their first and by their last word, with their order
+        self._entity_rank: dict[str, int] = {}
+        self._keys_by_first_word: dict[str, list[str]] = {}
+        self._keys_by_last_word: dict[str, list[str]] = {}
         mid_caps = _MID_CAP_RE.findall(self.masked)
         self._mid_caps = frozenset(mid_caps) | frozenset(map(_strip_possessive, mid_caps))
         self._lower_words = frozenset(_LOWER_WORD_RE.findall(self.masked))
@@ -1177,6 +1181,11 @@ class _Extractor:
             self.gender_evidence.setdefault(key, sp.gender)
         ent = self.entities.get(key)
         if ent is None:
+            words = key.split()
+            if words:
+                self._entity_rank[key] = len(self.entities)
+                self._keys_by_first_word.setdefault(words[0], []).append(key)
+                self._keys_by_last_word.setdefault(words[-1], []).append(key)
             self.entities[key] = _Entity(sp.name, kind, sp.title, sp.pos, 1, [sp.pos])
         else:
             ent.count += 1
@@ -1492,7 +1501,13 @@ class _Extractor:
             return sp
         best: _Entity | None = None
         candidates: list[_Entity] = []
-        for ent_key, ent in self.entities.items():
+        # the entities that may match: their key ends with the last word, or starts with a first name
+        keys = self._keys_by_last_word.get(words[-1], [])
+        if len(words) == 1:
+            first = self._keys_by_first_word.get(words[0], [])
+            keys = sorted({*keys, *first}, key=self._entity_rank.__getitem__)
+        for ent_key in keys:
+            ent = self.entities[ent_key]
             ent_words = ent_key.split()
             if ent.kind != (sp.kind or "person") or len(ent_words) < len(words):
                 continue
