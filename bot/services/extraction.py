@@ -378,8 +378,11 @@ _TOKEN_RE = re.compile(
 )
 _SENT_END_RE = re.compile(r"[.?!]+[\"”’'»)\]]*\s+|\n+")
 _MASK = "\u2592"
-_MID_CAP_RE = re.compile(r"(?<=[\w,;] )[A-Z][\w'’\-]*")  # a capitalised word inside a sentence
-_LOWER_WORD_RE = re.compile(r"\b[a-z][a-z]+\b")
+# A capitalised word inside a sentence ("(?<=[\w,;] )[A-Z][\w'’\-]*") and a lower-case word
+# ("\b[a-z][a-z]+\b"), each written to start with its first letter, so that the search skips
+# quickly to where a match can start.
+_MID_CAP_RE = re.compile(r"[A-Z](?<=[\w,;] [A-Z])[\w'’\-]*")
+_LOWER_WORD_RE = re.compile(r"[a-z](?<!\w[a-z])[a-z]+\b")
 # The token pattern with a run of masked characters first: each masked character is a token of its
 # own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
 _MASK_OR_TOKEN_RE = re.compile(f"{_MASK}+|{_TOKEN_RE.pattern}")
