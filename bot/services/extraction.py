@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -795,8 +796,12 @@ def _dates_in(text: str, start: int, end: int, published: date | None) -> list[_
 # --------------------------------------------------------------------------------------------------
 
 
+_NON_WORD_RUN_RE = re.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=4096)  # names are looked up again and again
 def _norm_key(name: str) -> str:
-    return re.sub(r"[^\w]+", " ", name.lower()).strip()
+    return _NON_WORD_RUN_RE.sub(" ", name.lower()).strip()
 
 
 def _strip_possessive(word: str) -> str:
