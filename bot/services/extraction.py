@@ -816,6 +816,9 @@ def _is_possessive(word: str) -> bool:
 
 
 _MAX_SENTENCE_CHARS = 1500
+_SENTENCE_OPENS_RE = re.compile(r"(?:^|[.!?:\n\"“”]\s*|\n)$")  # what comes before a sentence's first word
+_NEXT_LOWER_WORD_RE = re.compile(r"[\s,]*([a-z]+)")
+_CAPS_HEADING_BEFORE_RE = re.compile(r"(?:^|\n)[A-Z][A-Z ]*[A-Z]{3,}\s+$")
 _CIRCUMSTANCE_RE = re.compile(
     r"(?:after|before|during|at|in|on|following|outside|inside|while|from|with|by|upon|amid|ahead)\b",
     re.IGNORECASE,
@@ -1468,20 +1471,18 @@ class _Extractor:
         if tok.low not in _OPENING_PARTICIPLES:
             return False
         before = self.masked[max(0, tok.start - 3) : tok.start]
-        return tok.start == 0 or bool(re.search(r"(?:^|[.!?:\n\"“”]\s*|\n)$", before)) or before.strip() == ""
+        return tok.start == 0 or bool(_SENTENCE_OPENS_RE.search(before)) or before.strip() == ""
 
     def _is_common_word(self, tok: _Token) -> bool:
         """A capitalised word that is only capitalised because it starts a sentence ("Shifting")."""
         before = self.masked[max(0, tok.start - 3) : tok.start]
-        at_start = (
-            tok.start == 0 or bool(re.search(r"(?:^|[.!?:\n\"“”]\s*|\n)$", before)) or before.strip() == ""
-        )
+        at_start = tok.start == 0 or bool(_SENTENCE_OPENS_RE.search(before)) or before.strip() == ""
         low = tok.low
         if low in _ABBREV_NON_NAMES:
             return True
         if low in self._lower_words:
             return at_start
-        nxt = re.match(r"[\s,]*([a-z]+)", self.masked[tok.end : tok.end + 20])
+        nxt = _NEXT_LOWER_WORD_RE.match(self.masked[tok.end : tok.end + 20])
         if nxt is not None and nxt.group(1) in _SPEECH_VERBS and not low.endswith(("ing", "ed")):
             return False  # "Meeks said": an unknown capitalised word before a speech verb is a name
         if (
@@ -1490,7 +1491,7 @@ class _Extractor:
             and low not in _ADVERB_SKIP
         ):
             return False  # "Trump, speaking at a rally," / "Smith, 54," / "Warren, D-Mass.,": a subject
-        if re.search(r"(?:^|\n)[A-Z][A-Z ]*[A-Z]{3,}\s+$", self.masked[max(0, tok.start - 40) : tok.start]):
+        if _CAPS_HEADING_BEFORE_RE.search(self.masked[max(0, tok.start - 40) : tok.start]):
             return True  # after a heading in capitals ("THE BORROWING Back when …") a word starts a sentence
         return at_start and tok.text not in self._mid_caps
 
