@@ -96,6 +96,32 @@ _SPACES = re.compile(r"\s+")
 # An all-lowercase tag, "#fyrefestival", that may be words run together (longer ones are not words).
 _LOWER_TAG = re.compile(r"#([a-z0-9]{6,40})\b")
 _MAX_SEGMENT = 20
+# Who a claim says is speaking (see ``_sayer_terms``): up to four words right before a speech verb (an adverb or
+# auxiliary may come between), after a verb that follows a quote or a comma ("...," said Biden), after
+# "according to", before a colon opening the claim, before "'s claim", and the name in a post's signature.
+_SPEECH_VERB = (
+    r"(?:say|says|said|saying|claim|claims|claimed|tell|tells|told|tweet|tweets|tweeted|wrote|writes|"
+    r"state|states|stated|announce|announces|announced|insist|insists|insisted|argue|argues|argued|promise|"
+    r"promises|promised|pledge|pledges|pledged|vow|vows|vowed|admit|admits|admitted|declare|declares|declared|"
+    r"warn|warns|warned|deny|denies|denied|add|adds|added|posted|boasted|suggested|predicted|asserted)"
+)
+_WORD = r"(?:[A-Z]\.|[\w'’-]+)"  # a word or an initial
+_WHO = rf"(?P<who>{_WORD}(?:\s+{_WORD}){{0,3}})"
+_SAYER_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        _WHO + r"\s+(?:(?:has|had|have|once|also|just|now|then|reportedly|allegedly|never|repeatedly|"
+        r"previously|recently|publicly|falsely|actually|really|did|does|do|not)\s+){0,2}"
+        + _SPEECH_VERB
+        + r"\b",
+        r"[,\"”]\s*" + _SPEECH_VERB + r"\s+" + _WHO + r"\s*(?:[.,;!?]|$)",
+        r"\baccording\s+to\s+" + _WHO + r"\b",
+        r"(?:^|\n)\s*" + _WHO + r"\s*:",
+        _WHO
+        + r"['’]s?\s+(?:claim|statement|remark|comment|words|quote|tweet|promise|pledge|speech|vow|answer)s?\b",
+        r"[—–-]\s*(?P<who>[^—–\n(@]{1,80}?)\s*\(@\w+\)",
+    )
+)
 
 
 def verdict(score: float, strong: float, related: float) -> Verdict:
@@ -719,11 +745,12 @@ class MatchIndex:
             analysed.append((context_terms, set(analyze(extras)) if extras else set()))
         idf = self._idf_for(candidates[0].doc.guild_id, query_terms, candidates, analysed)
         query_set = set(query_terms)
+        sayers = _sayer_terms(query)
         query_weight = sum(idf[t] for t in query_terms)
         semantic = self._semantic_scores(query, candidates)
         for i, (c, (context_terms, extra_terms)) in enumerate(zip(candidates, analysed, strict=True)):
             text_terms = c.text_terms
-            speaker_hit = 1.0 if _names_speaker(query_set, c.doc.speaker_names) else 0.0
+            speaker_hit = 1.0 if _names_speaker(sayers, c.doc.speaker_names) else 0.0
             doc_terms = set(text_terms).union(context_terms)
             doc_all = doc_terms | extra_terms
             q_cov = (
@@ -859,8 +886,20 @@ def _body_extras(doc: IndexedStatement) -> str:
     return "\n".join([doc.speaker_title or "", *doc.speaker_names, *doc.topics])
 
 
+def _sayer_terms(query: str) -> set[str]:
+    """The analysed words of whoever the claim says is speaking: "Biden said", "said Biden", "according to
+    Biden", "Biden: ...", "Biden's claim", a post's signature. A person the claim is merely about ("Clinton
+    wants to raise taxes", said by someone else) is left out, so their own statements get no boost."""
+    text = _URL.sub(" ", query[:_MAX_QUERY_CHARS])
+    found: set[str] = set()
+    for pattern in _SAYER_PATTERNS:
+        for m in pattern.finditer(text):
+            found.update(analyze(m.group("who")))
+    return found
+
+
 def _names_speaker(query_terms: set[str], names: Sequence[str]) -> bool:
-    """True when the claim names the speaker: a whole name or alias, or the surname of a full name."""
+    """True when the terms name the speaker: a whole name or alias, or the surname of a full name."""
     for name in names:
         terms = analyze(name)
         if terms and all(t in query_terms for t in terms):

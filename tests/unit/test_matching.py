@@ -179,6 +179,51 @@ def test_search_named_speaker_is_boosted(index: MatchIndex) -> None:
     assert _ids(index, "Berg: talk to Putin")[0] == 6
 
 
+@pytest.mark.parametrize(
+    ("claim", "sayer"),
+    [
+        ("Biden said he won't talk to Putin", True),
+        ("Biden has repeatedly told reporters he won't talk to Putin", True),
+        ('"I will not talk to Putin," said President Joe Biden.', True),
+        ("According to Biden, there will be no talks with Putin", True),
+        ("Biden: no talks with Putin", True),
+        ("Biden's claim that he won't talk to Putin", True),
+        ("No talks with Putin. — Joe Biden (@JoeBiden) May 1, 2022", True),
+        ("Biden won't talk to Putin, Berg said", False),
+        ("Berg says Biden will not talk to Putin", False),
+        ("Biden refuses to talk to Putin", False),
+    ],
+)
+def test_speaker_boost_only_when_the_claim_names_who_is_speaking(claim: str, sayer: bool) -> None:
+    idx = MatchIndex()
+    idx.add_many(
+        [_st(2, "I will not talk to Putin until the troops leave Ukraine.", speaker_id=2, names=BIDEN)]
+    )
+    ((_, features),) = idx.features_for(GUILD, claim, 10)
+    assert features[5] == (1.0 if sayer else 0.0)
+
+
+def test_person_the_claim_is_about_gets_no_speaker_boost() -> None:
+    # Berg's statement is about Biden; Biden's own statement only shares words. Naming Biden as the subject
+    # must not make Biden's statement look "on record".
+    idx = MatchIndex()
+    idx.add_many(
+        [
+            _st(
+                1,
+                "Joe Biden wants to raise taxes on every family in the country.",
+                speaker_id=3,
+                names=("Anna Berg",),
+            ),
+            _st(2, "We will raise taxes on the richest families.", speaker_id=2, names=BIDEN),
+        ]
+    )
+    results = idx.search(GUILD, "Berg said Biden wants to raise taxes")
+    assert results[0].statement_id == 1
+    bidens = next(m for m in results if m.statement_id == 2)
+    assert bidens.score < DEFAULT_STRONG_THRESHOLD
+
+
 def test_search_named_speaker_raises_score(index: MatchIndex) -> None:
     plain = next(m for m in index.search(GUILD, "talk to Putin") if m.statement_id == 2)
     named = next(m for m in index.search(GUILD, "Biden: talk to Putin") if m.statement_id == 2)
