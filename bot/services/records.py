@@ -87,7 +87,7 @@ def _raw_rows(data: str, fmt: Format) -> Iterator[tuple[int, dict[str, Any] | st
             yield n, obj if isinstance(obj, dict) else "each line must be a JSON object"
         return
     reader = csv.DictReader(io.StringIO(data, newline=""))
-    missing = [f for f in ("text", "speaker") if f not in (reader.fieldnames or [])]
+    missing = [f for f in ("text",) if f not in (reader.fieldnames or [])]
     if missing:
         yield 1, f"the CSV header lacks {', '.join(missing)} (columns: {', '.join(FIELDS)})"
         return
@@ -126,11 +126,11 @@ def parse_row(obj: dict[str, Any]) -> NewStatement:
             kind=validation.kind(_text(obj, "kind") or "direct"),
             speaker_title=_text(obj, "speaker_title"),
             speaker_kind=validation.speaker_kind(_text(obj, "speaker_kind") or "person"),
-            context=_text(obj, "context"),
+            context=_text(obj, "context") if obj.get("context") is not None else _text(obj, "title"),
             source_url=_text(obj, "source_url"),
             source_name=_text(obj, "source_name"),
             topics=topics,
-            external_id=_text(obj, "external_id"),
+            external_id=_text(obj, "external_id") if obj.get("external_id") is not None else _text(obj, "id"),
         )
     )
 

@@ -92,6 +92,29 @@ def test_parse_rows_files_rows_without_speaker_or_date_under_unknown_speaker() -
     assert row.statement.said_on is None
 
 
+def test_parse_rows_reads_id_and_title_of_fact_check_archives() -> None:
+    # CheckThat!-style rows: `id` and `title` (the fact-check's headline) stand in for external_id and context.
+    archive = {
+        "id": "670",
+        "text": "ALDI offers free food.",
+        "title": "Is ALDI Offering Free Food?",
+        "speaker": None,
+    }
+    [row] = parse_rows(json.dumps(archive), "jsonl")
+    assert row.statement.external_id == "670"
+    assert row.statement.context == "Is ALDI Offering Free Food?"
+    explicit = {**archive, "external_id": "x-1", "context": "From the archive"}
+    [row] = parse_rows(json.dumps(explicit), "jsonl")
+    assert (row.statement.external_id, row.statement.context) == ("x-1", "From the archive")
+
+
+def test_parse_rows_csv_needs_only_a_text_column() -> None:
+    [row] = parse_rows("id,text,title\n7,Crime fell by ten percent.,Did crime fall?\n", "csv")
+    assert (row.statement.speaker, row.statement.external_id) == ("Unknown speaker", "7")
+    with pytest.raises(ImportRejected, match="lacks text"):
+        parse_rows("speaker,words\nAnna,hello\n", "csv")
+
+
 async def test_imported_statement_history_shows_its_values_at_creation(services: Services) -> None:
     await _service(services).import_rows(G, parse_rows(SEED.read_text(), "jsonl"), actor_id=0)
     statement, entries = await services.statements.history(G, 3)
