@@ -397,10 +397,30 @@ def _tokenize(masked: str) -> list[_Token]:
         start, end = m.span()
         word = m.group()
         if word[0] == _MASK:
-            tokens.extend([new(_Token, (i, i + 1, _MASK, _MASK, False)) for i in range(start, end)])
+            tokens += _mask_tokens(start, end)
         else:
             tokens.append(new(_Token, (start, end, word, word.lower(), word[:1].isupper())))
     return tokens
+
+
+# The token of a masked character at each offset, made once and shared (tokens are immutable): masked
+# quotations make up most of an article's tokens. The list is replaced, never changed, when it grows,
+# so threads can share it; offsets past the cap get tokens of their own.
+_MASK_TOKENS_CAP = 50_000
+_mask_token_cache: list[_Token] = []
+
+
+def _mask_tokens(start: int, end: int) -> list[_Token]:
+    """The tokens of the masked characters at offsets ``start:end``."""
+    global _mask_token_cache
+    cache = _mask_token_cache
+    if len(cache) < end <= _MASK_TOKENS_CAP:
+        size = min(max(end, 2 * len(cache), 4096), _MASK_TOKENS_CAP)
+        more = [tuple.__new__(_Token, (i, i + 1, _MASK, _MASK, False)) for i in range(len(cache), size)]
+        cache = _mask_token_cache = cache + more
+    if end <= len(cache):
+        return cache[start:end]
+    return [tuple.__new__(_Token, (i, i + 1, _MASK, _MASK, False)) for i in range(start, end)]
 
 
 _QUOTE_OPENERS_CURLY = "“«„"
