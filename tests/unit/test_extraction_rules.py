@@ -1180,3 +1180,20 @@ def test_first_name_is_not_expanded_to_a_heading_that_begins_with_it() -> None:
     )
     para = [q for q in extract_quotes(text, FRI) if q.kind == "paraphrase"]
     assert [q.speaker for q in para] == ["Zentra"]
+
+
+def test_extract_same_quotation_at_any_offset() -> None:
+    # masked characters' tokens are shared between articles up to an offset cap: a quotation far into
+    # a long article, or across the cap, reads as it does at the start
+    story = '"We will rebuild the port before the winter storms," Ana Ruiz said on Tuesday.\n\n'
+    near = quotes(story)
+    assert [(q.quote, q.speaker, q.said_on) for q in near] == [
+        ("We will rebuild the port before the winter storms", "Ana Ruiz", date(2024, 7, 9))
+    ]
+    for pad in (40_000, 49_950, 60_000):
+        filler = "The council met again and talked about the budget for the coming year.\n\n"
+        padding = filler * (pad // len(filler))
+        far = quotes(padding + story)
+        assert [(q.quote, q.speaker, q.said_on, q.start - len(padding)) for q in far] == [
+            (q.quote, q.speaker, q.said_on, q.start) for q in near
+        ], pad
