@@ -1190,10 +1190,12 @@ def test_extract_same_quotation_at_any_offset() -> None:
     assert [(q.quote, q.speaker, q.said_on) for q in near] == [
         ("We will rebuild the port before the winter storms", "Ana Ruiz", date(2024, 7, 9))
     ]
-    for pad in (40_000, 49_950, 60_000):
-        filler = "The council met again and talked about the budget for the coming year.\n\n"
-        padding = filler * (pad // len(filler))
+    filler = "The council met again and talked about the budget for the coming year.\n\n"
+    across = filler * 693 + "It rained all day long.\n\n"  # the quotation runs over offset 50,000
+    for padding in (filler * 550, across, filler * 820):
         far = quotes(padding + story)
         assert [(q.quote, q.speaker, q.said_on, q.start - len(padding)) for q in far] == [
             (q.quote, q.speaker, q.said_on, q.start) for q in near
-        ], pad
+        ], len(padding)
+        if padding is across:
+            assert far[0].start < 50_000 < far[0].end
