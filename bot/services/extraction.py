@@ -386,6 +386,9 @@ _MID_CAP_RE = re.compile(r"[A-Z](?<=[\w,;] [A-Z])[\w'’\-]*")
 _LOWER_WORD_RE = re.compile(r"[a-z](?<!\w[a-z])[a-z]+\b")
 # The token pattern with a run of masked characters first: each masked character is a token of its
 # own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
+_ABBREVIATION_END_RE = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$")
+_PLACE_ABBREVIATION_END_RE = re.compile(rf"\b(?:{_PLACE_ABBREVIATIONS})\.$")
+_WORD_OR_MASK_RE = re.compile(rf"[\w{_MASK}]")
 _MASK_OR_TOKEN_RE = re.compile(f"{_MASK}+|{_TOKEN_RE.pattern}")
 
 
@@ -825,6 +828,8 @@ def _norm_key(name: str) -> str:
 
 
 def _strip_possessive(word: str) -> str:
+    if not word.endswith(("s", "'", "’")):
+        return word  # most words: no possessive ending to try
     for suffix in ("'s", "’s", "'", "’"):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: -len(suffix)]
@@ -944,8 +949,8 @@ class _Extractor:
                     continue
                 # the text before the period: an abbreviation does not end a sentence
                 before = self.masked[max(ps, m.start() - 6) : m.start() + 1]
-                if re.search(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$", before) and not (
-                    re.search(rf"\b(?:{_PLACE_ABBREVIATIONS})\.$", before)
+                if _ABBREVIATION_END_RE.search(before) and not (
+                    _PLACE_ABBREVIATION_END_RE.search(before)
                     and re.match(r"[\"“«]\s*[A-Z]", self.text[m.end() : m.end() + 3])
                 ):
                     continue  # an abbreviation, unless "… Santa Monica, Calif. \"The …\""
@@ -2322,7 +2327,7 @@ class _Extractor:
             and (
                 (before[2] is not None and _MASK not in self.masked[sent.start : before[1]])
                 or (
-                    not re.search(rf"[\w{_MASK}]", self.masked[sent.start : before[1]])
+                    not _WORD_OR_MASK_RE.search(self.masked[sent.start : before[1]])
                     and self.masked[sent.start - 1 : sent.start] not in _QUOTE_CLOSERS_CURLY + "\"'"
                 )
             )
@@ -3392,7 +3397,7 @@ class _Extractor:
 
     def _only_setting_after_date(self, date_at: int, end: int) -> bool:
         """'… Wednesday on The Laura Ingraham Show.': after the date, only where it was said."""
-        m = re.match(rf"(?:{_TIME_EXPR})", self.masked[date_at:end])
+        m = _TIME_EXPR_RE.match(self.masked[date_at:end])
         if m is None:
             return False
         rest = self.masked[date_at + m.end() : end].strip(" .!?\n")
@@ -3944,6 +3949,7 @@ _PP_EXPR = (
     r"readout|notice|communique|announcement)"
     r"(?:\s+(?:with|to|on|for|at|in)\s+(?:[\w’'.\-]+\s+){0,4}?(?!(?:he|she|they|we|I)\b)[\w’'.\-]+)?"
 )
+_TIME_EXPR_RE = re.compile(rf"(?:{_TIME_EXPR})")
 _PRE_VERB_SKIP_RE = re.compile(
     r"(?:\s*(?:,\s*)?(?:"
     r"\b(?:also|later|then|previously|recently|once|again|repeatedly|often|reportedly|publicly|privately|"
