@@ -11,9 +11,13 @@ import argparse
 import asyncio
 import json
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+if __package__ in {None, ""}:  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.services.records import RecordsService, parse_rows
 from db import migrate

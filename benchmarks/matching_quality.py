@@ -18,11 +18,16 @@ import dataclasses
 import math
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+
+if __package__ in {None, ""}:  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._corpus import Query, Statement, load_queries, load_statements, to_indexed
 from bot.services.matching import FusionWeights, MatchIndex, TantivyBackend, analyze, clean_query

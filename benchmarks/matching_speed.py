@@ -19,11 +19,16 @@ import gc
 import re
 import sqlite3
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+
+if __package__ in {None, ""}:  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._corpus import synthetic_corpus, synthetic_queries
 from bot.services.matching import MatchIndex, analyze, clean_query

@@ -12,11 +12,15 @@ import asyncio
 import json
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+
+if __package__ in {None, ""}:  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.services.records import RecordsService, parse_rows
 from bot.services.speakers import SpeakerService
