@@ -11,6 +11,7 @@ cosines are fused with the lexical features. Nothing (numpy, torch, the model) i
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import threading
@@ -72,6 +73,9 @@ class SentenceTransformerScorer:
             raise SemanticUnavailable(
                 "sentence-transformers is not installed (pip install 'onrecord[semantic]')"
             ) from exc
+        # A service logs; it draws no progress bars (transformers draws one while loading the weights).
+        with contextlib.suppress(ImportError, AttributeError):
+            importlib.import_module("transformers.utils.logging").disable_progress_bar()
         self._model: Any = sentence_transformers.SentenceTransformer(
             model_path, device="cpu", local_files_only=True
         )
