@@ -2667,6 +2667,10 @@ class _Extractor:
                         ),
                         "before",
                     )
+        # 2a. 'because to her, "…"' / 'in his words, "…"': a perspective phrase hands the quotation over
+        lead = self._perspective_lead(q, sent_first)
+        if lead is not None:
+            return lead, "before"
         # 2b. 'X was asked, "…?"': the words are the asker's, not X's
         asked = self._passive_question(q, sent_first)
         if asked is not None:
@@ -2712,6 +2716,35 @@ class _Extractor:
         if unread is not None:
             return unread, "unread"
         return None, ""
+
+    def _perspective_lead(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
+        """'because to her, "…"', 'In his words, "…"': the person the pronoun stands for."""
+        head = self.masked[sent.start : q.open_mark]
+        m = _PERSPECTIVE_LEAD_RE.search(head)
+        if m is None:
+            return None
+        pronoun = m.group("obj") or m.group("poss")
+        word = _PERSPECTIVE_PRONOUNS[pronoun.lower()]
+        at = sent.start + m.start("obj" if m.group("obj") else "poss")
+        same = re.search(rf"\b{word}\b", head[: at - sent.start], re.IGNORECASE)
+        if same is not None:
+            at = sent.start + same.start()  # "She gives credit to … because to her": the subject's referent
+        sp = self._resolve_pronoun(word, at)
+        if sp is None or not sp.named:
+            return None
+        sp = replace(sp, via_pronoun=True, pronoun_gender=_PRONOUN_GENDER.get(word))
+        cue = "cue" if m.group("cue") else "cue2"
+        return _Attribution(
+            sp,
+            m.group(cue),
+            sent.start + m.start(cue),
+            sent.start + m.end(cue),
+            (sent.start, sent.end),
+            (q.spans[0][0], q.spans[-1][1]),
+            0.7,
+            True,
+            at,
+        )
 
     def _possessive_claim(self, q: _RawQuote, sent: _Sentence) -> _Attribution | None:
         """'Trump's claim that there have been "thousands of shootings"': the owner of a speech noun."""
@@ -3690,6 +3723,12 @@ _POSSESSIVE_CLAIM_RE = re.compile(
     r"assertions?|promises?|pledges?|vows?|warnings?|insistence|contention|accusations?|arguments?|words)"
     r"\s+(?:that|about|of|on)\b"
 )
+# 'because to her, "…"', 'In his own words, "…"': whose view the quotation gives
+_PERSPECTIVE_LEAD_RE = re.compile(
+    r"(?:(?:^|[,;:(—–]\s*|\b(?:because|but|and|yet|since|so|while)\s+)(?P<cue>[Tt]o)\s+(?P<obj>him|her|them)\s*,"
+    r"|\b(?P<cue2>[Ii]n)\s+(?P<poss>his|her|their)\s+(?:own\s+)?words\s*,?)\s*$"
+)
+_PERSPECTIVE_PRONOUNS = {"him": "he", "her": "she", "them": "they", "his": "he", "their": "they"}
 _AUXILIARIES = _words(
     "is was are were has had have does did will would can could may might should must also then later"
 )

@@ -1199,3 +1199,18 @@ def test_extract_same_quotation_at_any_offset() -> None:
         ], len(padding)
         if padding is across:
             assert far[0].start < 50_000 < far[0].end
+
+
+def test_extract_perspective_phrase_hands_quotation_to_pronoun_referent() -> None:
+    text = (
+        "Dana Whitlock has coached the river team for a decade. "
+        "She thanks the rowers and the Harbor Rowing Club for their grit because to her, "
+        "“nothing matters more than showing up before dawn.”\n\n"
+        "Omar Reyes left the board in May. In his own words, “the board stopped listening to the docks.”"
+    )
+    assert [q.speaker for q in quotes(text)] == ["Dana Whitlock", "Omar Reyes"]
+
+
+def test_extract_object_pronoun_is_no_perspective_phrase() -> None:
+    text = "Lena Park won the prize. The mayor handed a gift to her, “a silver oar.”"
+    assert [q.speaker for q in quotes(text)] != ["Lena Park"]
