@@ -3133,6 +3133,18 @@ class _Extractor:
                 continue
             if att.speaker.named or att.speaker.kind is not None:
                 return att
+        if prev.para != sent_first.para or not self.text[q.spans[0][0] : q.spans[0][0] + 1].isupper():
+            return None
+        # 'Sanders … identified X as one of the reasons. "The younger people are …"': no speech verb, but
+        # the sentence before has a named person doing something communicative
+        for tok in self._tokens_in(prev.start, prev.end):
+            if tok.low not in _COMMUNICATIVE_VERBS or tok.is_cap:
+                continue
+            att = self._attribute_at_cue(tok, prev)
+            if att is None or not att.speaker.named or att.speaker.kind != "person":
+                continue
+            if 0 <= att.np_start < tok.start:
+                return replace(att, confidence=min(att.confidence, 0.6))
         return None
 
     def _dash_attribution(self, q: _RawQuote, next_quote: int | None) -> _Attribution | None:
@@ -3729,6 +3741,14 @@ _PERSPECTIVE_LEAD_RE = re.compile(
     r"|\b(?P<cue2>[Ii]n)\s+(?P<poss>his|her|their)\s+(?:own\s+)?words\s*,?)\s*$"
 )
 _PERSPECTIVE_PRONOUNS = {"him": "he", "her": "she", "them": "they", "his": "he", "their": "they"}
+# verbs of speaking about something that take no quotation themselves ("identified X as a reason")
+_COMMUNICATIVE_VERBS = _words(
+    """
+    identified identifies highlighted highlights spoke speaks discussed discusses addressed addresses
+    outlined outlines talked talks reflected reflects elaborated elaborates underscored underscores
+    singled expressed expresses voiced voices
+    """
+)
 _AUXILIARIES = _words(
     "is was are were has had have does did will would can could may might should must also then later"
 )

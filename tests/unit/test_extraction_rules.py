@@ -1214,3 +1214,17 @@ def test_extract_perspective_phrase_hands_quotation_to_pronoun_referent() -> Non
 def test_extract_object_pronoun_is_no_perspective_phrase() -> None:
     text = "Lena Park won the prize. The mayor handed a gift to her, “a silver oar.”"
     assert [q.speaker for q in quotes(text)] != ["Lena Park"]
+
+
+def test_extract_whole_quoted_sentence_after_communicative_subject() -> None:
+    text = (
+        "At the town hall, Councilwoman Ines Varga, who chairs the transit panel, outlined the bus cuts "
+        'as the first thing she would reverse. "Nobody should wait an hour for the number nine."'
+    )
+    q = only(text)
+    assert (q.speaker, q.kind) == ("Ines Varga", "direct")
+
+
+def test_extract_no_communicative_verb_no_speaker_for_bare_quotation() -> None:
+    text = 'Councilwoman Ines Varga toured the depot on Friday. "Nobody should wait an hour for a bus."'
+    assert [q.speaker for q in quotes(text) if q.speaker is not None] == []
