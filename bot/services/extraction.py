@@ -2272,6 +2272,10 @@ class _Extractor:
                 0.8,
                 False,
             )
+        if low.endswith("ing") and self.masked[max(sent.start, cue.start - 5) : cue.start].lower() == " for ":
+            blamed = self._for_saying(cue, sent)
+            if blamed is not None:
+                return blamed
         # subject before the cue?
         before = self._relative_clause_antecedent(sent.start, cue.start) or self._np_backward(
             sent.start, cue.start
@@ -2404,6 +2408,39 @@ class _Extractor:
                     np_start,
                 )
         return None
+
+    def _for_saying(self, cue: _Token, sent: _Sentence) -> _Attribution | None:
+        """'Lee blasted Ruiz for saying …', 'thanked the workers for calling it …': the one blamed or
+        praised said it, not the subject."""
+        prev_toks = self._tokens_in(sent.start, cue.start)
+        if len(prev_toks) < 2 or prev_toks[-1].low != "for" or _MASK in self.masked[sent.start : cue.start]:
+            return None
+        obj = self._np_backward(sent.start, prev_toks[-1].start)
+        if obj is None or obj[0].name.lower() in _PRONOUNS:
+            return None  # "Ruiz was mocked for saying": the subject, found as for any other cue
+        k = bisect.bisect_left([t.start for t in prev_toks], obj[1])
+        verb = prev_toks[k - 1] if k > 0 else None
+        if (
+            verb is None
+            or not verb.text.isalpha()
+            or verb.is_cap
+            or verb.low in _BE_FORMS
+            or not (verb.low in _CUE_WORDS or verb.low in _FRAME_VERBS or verb.low.endswith("ed"))
+        ):
+            return None
+        sp = self._speaker_from_np(obj[0])  # the object of "blasted", "praised", "sued"
+        content_start = self._content_start_after(cue, sent)
+        return _Attribution(
+            sp,
+            cue.text,
+            cue.start,
+            cue.end,
+            (sent.start, content_start),
+            (content_start, sent.end),
+            0.75 if sp.named else 0.55,
+            False,
+            sp.pos,
+        )
 
     def _main_clause_subject(
         self, first: _Token, cue: _Token, sent: _Sentence

@@ -1228,3 +1228,13 @@ def test_extract_whole_quoted_sentence_after_communicative_subject() -> None:
 def test_extract_no_communicative_verb_no_speaker_for_bare_quotation() -> None:
     text = 'Councilwoman Ines Varga toured the depot on Friday. "Nobody should wait an hour for a bus."'
     assert [q.speaker for q in quotes(text) if q.speaker is not None] == []
+
+
+def test_extract_for_saying_gives_quotation_to_the_one_blamed() -> None:
+    text = "Governor Tess Albright blasted Senator Hugo Marr for saying that the flood money was “wasted on dreamers.”"
+    assert only(text).speaker == "Hugo Marr"
+
+
+def test_extract_passive_for_saying_keeps_the_subject() -> None:
+    text = "Senator Hugo Marr was mocked for saying that the levee would be “paid for by the ducks.”"
+    assert only(text).speaker == "Hugo Marr"
