@@ -3769,7 +3769,8 @@ _FRAME_NAMING_FORMS = _inflect(_FRAME_NAMING | _words("describe characterize cha
 _POSSESSIVE_CLAIM_RE = re.compile(
     r"(?:\b(?P<owner>[Hh]is|[Hh]er)|\b(?P<name>[A-Z][\w.-]*)['’]s?)\s+(?:(?:earlier|latest|recent|repeated|"
     r"frequent|oft-repeated|own|past|previous|false)\s+)?(?P<noun>claims?|statements?|remarks?|comments?|"
-    r"assertions?|promises?|pledges?|vows?|warnings?|insistence|contention|accusations?|arguments?|words)"
+    r"assertions?|promises?|pledges?|vows?|warnings?|insistence|contention|accusations?|arguments?|words|"
+    r"predictions?|forecasts?|assurances?|boasts?|suggestions?|threats?)"
     r"\s+(?:that|about|of|on)\b"
 )
 # 'because to her, "…"', 'In his own words, "…"': whose view the quotation gives

@@ -1238,3 +1238,10 @@ def test_extract_for_saying_gives_quotation_to_the_one_blamed() -> None:
 def test_extract_passive_for_saying_keeps_the_subject() -> None:
     text = "Senator Hugo Marr was mocked for saying that the levee would be “paid for by the ducks.”"
     assert only(text).speaker == "Hugo Marr"
+
+
+def test_extract_possessive_prediction_owns_its_quotation() -> None:
+    text = (
+        "Few engineers believed Pia Lund's prediction that the ferry would be “running by the first frost.”"
+    )
+    assert only(text).speaker == "Pia Lund"
