@@ -384,11 +384,11 @@ _MASK = "\u2592"
 # quickly to where a match can start.
 _MID_CAP_RE = re.compile(r"[A-Z](?<=[\w,;] [A-Z])[\w'’\-]*")
 _LOWER_WORD_RE = re.compile(r"[a-z](?<!\w[a-z])[a-z]+\b")
-# The token pattern with a run of masked characters first: each masked character is a token of its
-# own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
 _ABBREVIATION_END_RE = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})|\b[A-Z])\.$")
 _PLACE_ABBREVIATION_END_RE = re.compile(rf"\b(?:{_PLACE_ABBREVIATIONS})\.$")
 _WORD_OR_MASK_RE = re.compile(rf"[\w{_MASK}]")
+# The token pattern with a run of masked characters first: each masked character is a token of its
+# own (``[^\w\s]``), so a whole run is matched at once and its tokens are made without the regex.
 _MASK_OR_TOKEN_RE = re.compile(f"{_MASK}+|{_TOKEN_RE.pattern}")
 
 
