@@ -10,10 +10,11 @@ code is 1 when any line was bad, else 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
 from bot.services.extraction import ProposedQuote, extract_quotes
@@ -37,11 +38,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run_extract)
 
 
+def published_date(value: object) -> date | None:
+    """A publication date as ``YYYY-MM-DD`` or an ISO date-time ("2024-07-12T10:00:00Z": the date as written,
+    in the time zone it gives); None when empty. Anything else raises ValueError with a clear message."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        raw = value.strip()
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw).date()
+    raise ValueError(f'"published" must be a date, YYYY-MM-DD (or an ISO date-time), not {str(value)[:40]!r}')
+
+
 def _parse_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+        parsed = published_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}")
+    return parsed
 
 
 def quote_to_json(q: ProposedQuote) -> dict[str, Any]:
@@ -113,15 +129,17 @@ def _run_cases(lines: Iterable[str], out: IO[str], err: IO[str]) -> int:
             continue
         case_id: Any = None
         try:
-            case = json.loads(line)
+            try:
+                case = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc.msg})") from exc
             if not isinstance(case, dict):
                 raise ValueError("line is not a JSON object")
             case_id = case.get("id")
             text = case.get("text")
             if not isinstance(text, str):
                 raise ValueError('"text" must be a string')
-            raw_date = case.get("published")
-            published = date.fromisoformat(raw_date) if raw_date else None
+            published = published_date(case.get("published"))
             quotes = extract_quotes(text, published)
         except (ValueError, TypeError) as exc:
             status = 1

@@ -121,6 +121,38 @@ def test_cli_extract_bad_published_date_rejected() -> None:
         parse(["extract", "x.txt", "--published", "12/07/2024"])
 
 
+@pytest.mark.parametrize(
+    ("published", "said_on"),
+    [
+        ("2024-07-12", "2024-07-08"),
+        ("2024-07-12T10:00:00Z", "2024-07-08"),
+        ("2024-07-12 23:30:00-04:00", "2024-07-08"),  # the date as written, in the article's own time zone
+        ("", None),
+        (None, None),
+    ],
+)
+def test_cli_extract_cases_reads_dates_and_date_times(published: str | None, said_on: str | None) -> None:
+    case = {"id": "d", "text": 'Head.\n\n"Yes," Ann Bell said on Monday.', "published": published}
+    code, out, _ = run(["extract", "--cases", "-", "--format", "jsonl"], stdin=json.dumps(case) + "\n")
+    assert code == 0
+    assert json.loads(out)["quotes"][0]["date"] == said_on
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "b", "text": "x", "published": "2024-13-01"}', '"published" must be a date, YYYY-MM-DD'),
+        ('{"id": "b", "text": "x", "published": 20240712}', '"published" must be a date, YYYY-MM-DD'),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_cli_extract_cases_says_plainly_what_is_wrong(line: str, message: str) -> None:
+    code, out, err = run(["extract", "--cases", "-", "--format", "jsonl"], stdin=line + "\n")
+    assert code == 1
+    assert message in json.loads(out)["error"]
+    assert message in err
+
+
 def test_cli_extract_without_file_or_cases_is_usage_error() -> None:
     code, _, err = run(["extract"])
     assert code == 2
