@@ -45,6 +45,7 @@ _WEEKDAYS = {
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
 _MDY = re.compile(rf"^({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$")
 _DMY = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})$")
 _SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
@@ -105,6 +106,20 @@ def parse_iso(raw: str) -> date:
     if not m or len(raw.strip()) != 10:
         raise ValidationError(f"`{raw[:40]}` is not a YYYY-MM-DD date.")
     return _make(int(m[1]), int(m[2]), int(m[3]), raw)
+
+
+def parse_record_date(raw: str) -> date:
+    """A statement's date in an import file: YYYY-MM-DD, an ISO date-time (the date as written, in the time
+    zone it gives) or a written date with its year ("July 11, 2024", "11 July 2024"); never a relative one."""
+    text = raw.strip()
+    if _ISO_DATE_TIME.match(text):
+        try:
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    if not re.search(r"\b\d{4}\b", text):
+        return parse_iso(text)  # refuses it, as a relative date has no meaning in a file
+    return parse_date(text, date.max)
 
 
 def local_today(now: datetime, tz_name: str) -> date:

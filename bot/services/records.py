@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dates import parse_iso
+from bot.dates import parse_record_date
 from bot.domain import NewStatement
 from bot.errors import BotError, ValidationError
 from bot.services import validation
@@ -116,7 +116,7 @@ def parse_row(obj: dict[str, Any]) -> NewStatement:
     else:
         topics = validation.split_topics(_text(obj, "topics"))
     raw_date = _text(obj, "date")
-    said_on = parse_iso(raw_date) if raw_date and raw_date.strip() else None
+    said_on = parse_record_date(raw_date) if raw_date and raw_date.strip() else None
     speaker = (_text(obj, "speaker") or "").strip() or UNKNOWN_SPEAKER
     return validation.new_statement(
         NewStatement(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import parse_date, parse_iso
+from bot.dates import parse_date, parse_iso, parse_record_date
 from bot.errors import ValidationError
 
 TODAY = date(2024, 7, 12)  # a Friday
@@ -57,3 +57,26 @@ def test_parse_date_refuses_with_a_clear_sentence(raw: str, message: str) -> Non
 def test_parse_iso_is_strict(raw: str) -> None:
     with pytest.raises(ValidationError):
         parse_iso(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-07-11", date(2024, 7, 11)),
+        ("2024-07-11T10:00:00Z", date(2024, 7, 11)),
+        ("2024-07-12 23:30:00-04:00", date(2024, 7, 12)),  # the date as written, not converted to UTC
+        ("July 11, 2024", date(2024, 7, 11)),
+        ("11 July 2024", date(2024, 7, 11)),
+        ("2024/07/11", date(2024, 7, 11)),
+    ],
+)
+def test_parse_record_date_reads_absolute_dates(raw: str, expected: date) -> None:
+    assert parse_record_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["yesterday", "last Thursday", "2024-13-01", "2024-07-11T99", "July 2024", "0999-01-01"]
+)
+def test_parse_record_date_refuses_relative_and_impossible_dates(raw: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_record_date(raw)
