@@ -105,8 +105,9 @@ _SPEECH_VERB = (
     r"promises|promised|pledge|pledges|pledged|vow|vows|vowed|admit|admits|admitted|declare|declares|declared|"
     r"warn|warns|warned|deny|denies|denied|add|adds|added|posted|boasted|suggested|predicted|asserted)"
 )
-_WORD = r"(?:[A-Z]\.|[\w'’-]+)"  # a word or an initial
-_WHO = rf"(?P<who>{_WORD}(?:\s+{_WORD}){{0,3}})"
+# A word (possessive: never given back, so no claim makes the patterns backtrack) or an initial.
+_WORD = r"(?:[A-Z]\.|[\w'’-]++)"
+_WHO = rf"(?P<who>(?<![\w'’-]){_WORD}(?:\s+{_WORD}){{0,3}})"
 _SAYER_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -118,7 +119,8 @@ _SAYER_PATTERNS = tuple(
         r"\baccording\s+to\s+" + _WHO + r"\b",
         r"(?:^|\n)\s*" + _WHO + r"\s*:",
         _WHO
-        + r"['’]s?\s+(?:claim|statement|remark|comment|words|quote|tweet|promise|pledge|speech|vow|answer)s?\b",
+        + r"(?:(?<=['’]s)|(?<=['’]))\s+(?:claim|statement|remark|comment|words|quote|tweet|promise|pledge|speech|"
+        r"vow|answer)s?\b",
         r"[—–-]\s*(?P<who>[^—–\n(@]{1,80}?)\s*\(@\w+\)",
     )
 )
