@@ -43,7 +43,8 @@ class Services:
 
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock = utc_now) -> Services:
     sessions = make_sessionmaker(engine)
-    index = IndexSync(sessions, MatchIndex(semantic=load_semantic_scorer(settings.semantic_model)))
+    semantic = load_semantic_scorer(settings.semantic_model, cache_path=settings.semantic_cache)
+    index = IndexSync(sessions, MatchIndex(semantic=semantic))
     guild_config = GuildConfigService(sessions, clock=clock)
     services = Services(
         settings=settings,

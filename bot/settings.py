@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/onrecord.db"
+DEFAULT_SEMANTIC_CACHE = Path("data/semantic-cache.db")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -25,6 +26,7 @@ class Settings:
     feed_max_concurrency: int = 8
     fetch_allow_hosts: frozenset[str] = field(default_factory=frozenset)
     semantic_model: str | None = None
+    semantic_cache: Path | None = None  # where statement embeddings are kept between runs; None: nowhere
     digest_tick_s: float = 60.0
     feed_poll_tick_s: float = 60.0
     index_sync_s: float = 2.0
@@ -60,6 +62,13 @@ def _float(env: Mapping[str, str], name: str, default: float, minimum: float) ->
     return value
 
 
+def _semantic_cache(raw: str) -> Path | None:
+    value = raw.strip()
+    if value.lower() == "off":
+        return None
+    return Path(value).expanduser() if value else DEFAULT_SEMANTIC_CACHE
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build Settings from an environment mapping; raises ConfigError with one clear line."""
     level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
@@ -77,6 +86,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         feed_max_concurrency=int(_float(env, "FEED_MAX_CONCURRENCY", 8, 1)),
         fetch_allow_hosts=allow,
         semantic_model=env.get("ONRECORD_SEMANTIC_MODEL", "").strip() or None,
+        semantic_cache=_semantic_cache(env.get("ONRECORD_SEMANTIC_CACHE", "")),
         index_sync_s=_float(env, "INDEX_SYNC_S", 2.0, 0.2),
         digest_tick_s=_float(env, "DIGEST_TICK_S", 60.0, 1.0),
         feed_poll_tick_s=_float(env, "FEED_POLL_TICK_S", 60.0, 1.0),

@@ -12,8 +12,10 @@ cosines are fused with the lexical features. Nothing (numpy, torch, the model) i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
@@ -63,10 +65,67 @@ def resolve_model_path(setting: str) -> str:
     return str(path)
 
 
+class EmbeddingCache:
+    """Statement embeddings kept on disk between runs, so a restart embeds only new or edited texts.
+
+    A SQLite file of its own (WAL, so several bot processes on one host can share it), keyed by a hash of
+    the model and the text; values are the raw float32 bytes. It holds nothing that is not derived from
+    the record and may be deleted at any time."""
+
+    _CHUNK = 500  # keys per SELECT, below SQLite's variable limit
+
+    def __init__(self, path: Path, model_key: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
+        )
+        self._db.commit()
+        self._model_key = model_key.encode()
+        self._lock = threading.Lock()
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.blake2b(self._model_key + b"\0" + text.encode(), digest_size=16).digest()
+
+    def get_many(self, texts: Sequence[str]) -> dict[str, bytes]:
+        """The stored vectors of those texts that have one."""
+        by_key = {self._key(t): t for t in texts}
+        keys = list(by_key)
+        found: dict[str, bytes] = {}
+        with self._lock:
+            for start in range(0, len(keys), self._CHUNK):
+                chunk = keys[start : start + self._CHUNK]
+                marks = ",".join("?" * len(chunk))  # only placeholders are formatted in; the keys are bound
+                sql = f"SELECT key, vector FROM embeddings WHERE key IN ({marks})"  # noqa: S608
+                rows = self._db.execute(sql, chunk)
+                found.update((by_key[key], vector) for key, vector in rows)
+        return found
+
+    def put_many(self, items: Sequence[tuple[str, bytes]]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings (key, vector) VALUES (?, ?)",
+                [(self._key(text), vector) for text, vector in items],
+            )
+            self._db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
 class SentenceTransformerScorer:
     """Cosine similarity between a claim and statements with a sentence-transformers model, on CPU."""
 
-    def __init__(self, model_path: str, *, cache_size: int = 100_000, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        disk_cache: EmbeddingCache | None = None,
+        cache_size: int = 100_000,
+        batch_size: int = 64,
+    ) -> None:
         try:
             sentence_transformers = importlib.import_module("sentence_transformers")
         except ImportError as exc:
@@ -80,6 +139,7 @@ class SentenceTransformerScorer:
             model_path, device="cpu", local_files_only=True
         )
         self._np = importlib.import_module("numpy")
+        self._disk = disk_cache
         self._cache: OrderedDict[str, _Vector] = OrderedDict()
         self._cache_size = cache_size
         self._batch_size = batch_size
@@ -92,14 +152,10 @@ class SentenceTransformerScorer:
         return vectors
 
     def embed(self, texts: Sequence[str]) -> _Array:
-        """Normalised float32 embeddings, one row per text (a numpy array); recent texts come from the cache."""
+        """Normalised float32 embeddings, one row per text (a numpy array); known texts come from the caches."""
         np = self._np
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            for start in range(0, len(missing), 1024):
-                chunk = missing[start : start + 1024]
-                for text, vector in zip(chunk, self._encode(chunk), strict=True):
-                    self._remember(text, vector)
+            self._fill(texts)
             rows = [self._cache[t] for t in texts]
         if not rows:
             return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
@@ -112,27 +168,42 @@ class SentenceTransformerScorer:
     def warm(self, texts: Sequence[str]) -> None:
         """Embed statements ahead of time (e.g. at start-up), so searches only embed the claim."""
         with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            for start in range(0, len(todo), 1024):
-                chunk = todo[start : start + 1024]
-                for text, vector in zip(chunk, self._encode(chunk), strict=True):
-                    self._remember(text, vector)
+            self._fill(texts)
 
     def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            vectors = self._encode([query, *missing])
-            for text, vector in zip(missing, vectors[1:], strict=True):
-                self._remember(text, vector)
-            query_vector = vectors[0]
+            self._fill(texts)
+            query_vector = self._encode([query])[0]
             result = []
             for text in texts:
                 vector = self._cache[text]
                 self._cache.move_to_end(text)
                 result.append(float(query_vector @ vector))
         return result
+
+    def _fill(self, texts: Sequence[str]) -> None:
+        """Put every text's vector in the memory cache: from the disk cache when it has it, else from the
+        model (and then onto disk). Claims are never written to disk, only statements' texts."""
+        np = self._np
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing and self._disk is not None:
+            for text, raw in self._disk.get_many(missing).items():
+                self._remember(text, np.frombuffer(raw, dtype=np.float32))
+            missing = [t for t in missing if t not in self._cache]
+        for start in range(0, len(missing), 1024):
+            chunk = missing[start : start + 1024]
+            vectors = self._encode(chunk)
+            for text, vector in zip(chunk, vectors, strict=True):
+                self._remember(text, vector)
+            if self._disk is not None:
+                self._disk.put_many(
+                    [
+                        (t, np.asarray(v, dtype=np.float32).tobytes())
+                        for t, v in zip(chunk, vectors, strict=True)
+                    ]
+                )
 
     def _remember(self, text: str, vector: _Vector) -> None:
         self._cache[text] = vector
@@ -273,10 +344,12 @@ class NumpyDenseStore:
         return len(self._where)
 
 
-def load_semantic_scorer(setting: str | None) -> SemanticScorer | None:
-    """The configured scorer, or None when the setting is empty (semantic re-ranking off)."""
+def load_semantic_scorer(setting: str | None, *, cache_path: Path | None = None) -> SemanticScorer | None:
+    """The configured scorer, or None when the setting is empty (semantic re-ranking off). With ``cache_path``
+    the statements' embeddings are also kept in that file between runs."""
     if not setting:
         return None
     path = resolve_model_path(setting)
     log.info("loading semantic model for claim matching")
-    return SentenceTransformerScorer(path)
+    disk = EmbeddingCache(cache_path, model_key=str(Path(path).resolve())) if cache_path is not None else None
+    return SentenceTransformerScorer(path, disk_cache=disk)
