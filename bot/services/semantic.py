@@ -189,8 +189,10 @@ class SentenceTransformerScorer:
         np = self._np
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing and self._disk is not None:
+            size = 4 * self._model.get_sentence_embedding_dimension()
             for text, raw in self._disk.get_many(missing).items():
-                self._remember(text, np.frombuffer(raw, dtype=np.float32))
+                if len(raw) == size:  # anything else was written by another model: embed again
+                    self._remember(text, np.frombuffer(raw, dtype=np.float32))
             missing = [t for t in missing if t not in self._cache]
         for start in range(0, len(missing), 1024):
             chunk = missing[start : start + 1024]
