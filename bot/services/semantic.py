@@ -138,6 +138,11 @@ class SentenceTransformerScorer:
         self._model: Any = sentence_transformers.SentenceTransformer(
             model_path, device="cpu", local_files_only=True
         )
+        # sentence-transformers 6 renamed the method; older releases only have the first name.
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self._dim = int(dimension())
         self._np = importlib.import_module("numpy")
         self._disk = disk_cache
         self._cache: OrderedDict[str, _Vector] = OrderedDict()
@@ -158,7 +163,7 @@ class SentenceTransformerScorer:
             self._fill(texts)
             rows = [self._cache[t] for t in texts]
         if not rows:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, self._dim), dtype=np.float32)
         return np.asarray(np.vstack(rows), dtype=np.float32)
 
     def dense_store(self) -> DenseStore:
@@ -189,7 +194,7 @@ class SentenceTransformerScorer:
         np = self._np
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing and self._disk is not None:
-            size = 4 * self._model.get_sentence_embedding_dimension()
+            size = 4 * self._dim
             for text, raw in self._disk.get_many(missing).items():
                 if len(raw) == size:  # anything else was written by another model: embed again
                     self._remember(text, np.frombuffer(raw, dtype=np.float32))
