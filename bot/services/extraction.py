@@ -4096,7 +4096,11 @@ _CLAIMED_PRIZE_RE = re.compile(
     r"(?:gold|silver|bronze|medals?|titles?|crown|trophy|cup|lead|seats?|places?|spot|pole)\b"
 )
 _ADDING_THAT_RE = re.compile(r"(?:adding|noting|saying|stressing|insisting)\s+that\s+")
-_ADDRESSEE_THAT_RE = re.compile(r"\s+(?P<who>(?:[\w.&’'\-]+\s+){0,3}[\w.&’'\-]+)(?=\s+that\b)")
+# "told reporters that …", "tells MSNBC’s “Morning Joe” on Friday that …" (a quoted show title is masked).
+_ADDRESSEE_THAT_RE = re.compile(
+    rf"\s+(?P<who>(?:[\w.&’'\-“”\"{_MASK}]+\s+){{0,3}}[\w.&’'\-“”\"{_MASK}]+)"
+    r"(?=\s+(?:(?:on|last|this)\s+[A-Z][a-z]+day\s+)?that\b)"
+)
 _NAMED_ADDRESSEE_RE = re.compile(
     r"\s+(?P<who>(?:The\s+)?(?:[A-Z][\w.&’'\-]*\s+){0,2}[A-Z][\w.&’'\-]*)(?=\s*,|\s+(?:he|she|they|it|we|i|there|his|her|their|its|the|a|an|last|this|on|in|at|during|after|before"
     r"|through|with|moments|earlier|later|recently|[a-z]+ly)\b)"

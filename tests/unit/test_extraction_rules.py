@@ -1245,3 +1245,11 @@ def test_extract_possessive_prediction_owns_its_quotation() -> None:
         "Few engineers believed Pia Lund's prediction that the ferry would be “running by the first frost.”"
     )
     assert only(text).speaker == "Pia Lund"
+
+
+def test_extract_addressee_with_a_show_title_keeps_the_date_and_the_content() -> None:
+    text = "Ana Ruiz tells the station’s “Morning Hour” on Tuesday that “nobody knows yet” who did it."
+    q = only(text)
+    assert (q.quote, q.speaker, q.said_on) == ("nobody knows yet", "Ana Ruiz", date(2024, 7, 9))
+    [paraphrase] = [p for p in extract_quotes(HEAD + text, FRI) if p.kind == "paraphrase"]
+    assert paraphrase.quote.startswith("“nobody knows yet”")
