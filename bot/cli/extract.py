@@ -14,9 +14,11 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
+from bot.dates import parse_record_date
+from bot.errors import ValidationError
 from bot.services.extraction import ProposedQuote, extract_quotes
 
 __all__ = ["quote_to_json", "register", "run_extract"]
@@ -39,14 +41,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def published_date(value: object) -> date | None:
-    """A publication date as ``YYYY-MM-DD`` or an ISO date-time ("2024-07-12T10:00:00Z": the date as written,
-    in the time zone it gives); None when empty. Anything else raises ValueError with a clear message."""
+    """A publication date as an import file's dates are read (YYYY-MM-DD, an ISO date-time, "July 11, 2024");
+    None when empty. Anything else raises ValueError with a clear message."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
-        raw = value.strip()
-        with contextlib.suppress(ValueError):
-            return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw).date()
+        with contextlib.suppress(ValidationError):
+            return parse_record_date(value)
     raise ValueError(f'"published" must be a date, YYYY-MM-DD (or an ISO date-time), not {str(value)[:40]!r}')
 
 

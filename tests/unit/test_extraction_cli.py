@@ -127,6 +127,7 @@ def test_cli_extract_bad_published_date_rejected() -> None:
         ("2024-07-12", "2024-07-08"),
         ("2024-07-12T10:00:00Z", "2024-07-08"),
         ("2024-07-12 23:30:00-04:00", "2024-07-08"),  # the date as written, in the article's own time zone
+        ("July 12, 2024", "2024-07-08"),
         ("", None),
         (None, None),
     ],
