@@ -71,6 +71,10 @@ _CANDIDATES = 30  # re-ranked BM25 candidates: 20..50 give the same MAP on ct202
 _RESCORED = 10  # candidates re-scored by rapidfuzz: 5..30 give the same MAP on ct2020 train and dev
 _DENSE_CANDIDATES = 30  # nearest statements by embedding, added to the BM25 candidates when semantic is on
 _IDF_CACHE_MAX = 200_000
+# A claim of one or two words ("Trump", "Obama wall") names a topic, not something said: however well a statement
+# matches it, its score is scaled to stay below the default "on record" threshold (the model was fitted on whole
+# posts, so it would call a one-word match certain). The order is unchanged.
+_TOPIC_CAPS = {1: 60.0, 2: 75.0}
 
 # Lucene's English list plus common function words and claim-framing verbs ("X said ..."). Negations are
 # kept on purpose: they are cheap, rare terms that separate "will" from "won't" claims a little.
@@ -799,8 +803,9 @@ class MatchIndex:
             f = c.features
             c.features = (*f[:3], token_set, partial, *f[5:])
             c.logit += w.token_set * token_set + w.partial * partial
+        top = _TOPIC_CAPS.get(len(query_terms), 100.0)
         for c in candidates:
-            c.score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, c.logit))))
+            c.score = top / (1.0 + math.exp(-max(-50.0, min(50.0, c.logit))))
 
     @staticmethod
     def _token_set(c: _Candidate, query_string: str) -> float:

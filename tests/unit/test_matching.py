@@ -452,3 +452,17 @@ def test_verdict_thresholds(score: float, expected: str) -> None:
 
 def test_verdict_defaults_are_ordered() -> None:
     assert 0.0 < DEFAULT_RELATED_THRESHOLD < DEFAULT_STRONG_THRESHOLD < 100.0
+
+
+@pytest.mark.parametrize("claim", ["Putin", "talk Putin", "#Putin"])
+def test_one_or_two_word_claim_is_a_topic_never_on_record(index: MatchIndex, claim: str) -> None:
+    results = index.search(GUILD, claim)
+    assert results
+    assert results[0].statement_id in {2, 6}
+    assert max(m.score for m in results) < DEFAULT_STRONG_THRESHOLD
+
+
+def test_three_word_claim_can_be_on_record(index: MatchIndex) -> None:
+    best = index.search(GUILD, "Biden won't talk Putin")[0]
+    assert best.statement_id == 2
+    assert best.score >= DEFAULT_STRONG_THRESHOLD
