@@ -2527,16 +2527,16 @@ class _Extractor:
         pos = cue.end
         if cue.low in _TELL_CUES:
             # "told TIME that …", "tells the local newspaper he …": the one spoken to comes before the content
-            m = _ADDRESSEE_THAT_RE.match(self.masked, pos, sent.end) or _NAMED_ADDRESSEE_RE.match(
-                self.masked, pos, sent.end
-            )
-            words = [w.lower() for w in re.findall(r"[\w’']+", m.group("who"))] if m is not None else []
-            if (
-                m is not None
-                and not any(w in _ADDRESSEE_BREAKS for w in words)
-                and not any(w in _DETERMINERS for w in words[1:])  # "told reporters the plan that …"
-            ):
-                pos = m.end("who")
+            for pattern in (_ADDRESSEE_THAT_RE, _NAMED_ADDRESSEE_RE):
+                m = pattern.match(self.masked, pos, sent.end)
+                words = [w.lower() for w in re.findall(r"[\w’']+", m.group("who"))] if m is not None else []
+                if (
+                    m is not None
+                    and not any(w in _ADDRESSEE_BREAKS for w in words)
+                    and not any(w in _DETERMINERS for w in words[1:])  # "told reporters the plan that …"
+                ):
+                    pos = m.end("who")
+                    break
         return self._skip_adverbials(pos, sent.end)
 
     def _skip_adverbials(self, pos: int, end: int) -> int:

@@ -1253,3 +1253,12 @@ def test_extract_addressee_with_a_show_title_keeps_the_date_and_the_content() ->
     assert (q.quote, q.speaker, q.said_on) == ("nobody knows yet", "Ana Ruiz", date(2024, 7, 9))
     [paraphrase] = [p for p in extract_quotes(HEAD + text, FRI) if p.kind == "paraphrase"]
     assert paraphrase.quote.startswith("“nobody knows yet”")
+
+
+def test_extract_named_addressee_before_an_interview_phrase_keeps_the_date() -> None:
+    text = (
+        "Ana Ruiz told Reuters in an interview on Tuesday that the port would reopen by the end of the year."
+    )
+    [paraphrase] = [p for p in extract_quotes(HEAD + text, FRI) if p.kind == "paraphrase"]
+    assert paraphrase.quote == "the port would reopen by the end of the year"
+    assert (paraphrase.speaker, paraphrase.said_on) == ("Ana Ruiz", date(2024, 7, 9))
