@@ -2379,6 +2379,7 @@ class _Extractor:
                 np = self._self_named(toks, np)
             if np is not None:
                 sp = np[0] if principal is not None else self._speaker_from_np(np[0])
+                sp = self._with_trailing_title(sp, toks, np[1], sent.end)
                 return _Attribution(
                     sp,
                     cue.text,
@@ -2408,6 +2409,21 @@ class _Extractor:
                     np_start,
                 )
         return None
+
+    def _with_trailing_title(self, sp: _Speaker, toks: Sequence[_Token], j: int, end: int) -> _Speaker:
+        """'said Janet Moore, president of the riders' union.': the appositive after a named person is the
+        title as written, when it reads as one (a title word; not a 'who …' clause)."""
+        if sp.title is not None or sp.kind != "person" or not sp.named or j + 1 >= len(toks):
+            return sp
+        if toks[j].text != ",":
+            return sp
+        start = toks[j + 1].start
+        stop = self.masked.find(",", start, end)
+        raw = self.text[start : stop if stop >= 0 else end].strip().rstrip(".;:!?")
+        if not raw or _MASK in self.masked[start : start + len(raw)] or len(raw.split()) > 12:
+            return sp
+        title = _appositive_title(raw)
+        return _Speaker(sp.name, sp.kind, title, sp.named, sp.pos) if title else sp
 
     def _for_saying(self, cue: _Token, sent: _Sentence) -> _Attribution | None:
         """'Lee blasted Ruiz for saying …', 'thanked the workers for calling it …': the one blamed or
@@ -3507,6 +3523,11 @@ class _Extractor:
                     continue
                 cs, ce = att.content
                 cs, ce = self._trim_content(cs, ce, sent)
+                if _RELATIVE_OPEN_RE.search(self.masked, sent.start, cue.start) and cs >= cue.end:
+                    # "Park, who had said that fares would rise, voted no": the clause ends at its comma
+                    comma = self.masked.find(",", cs, ce)
+                    if comma >= 0:
+                        ce = comma
                 if ce - cs < 12:
                     continue
                 seg = self.masked[cs:ce]
@@ -4073,13 +4094,15 @@ _APPOS_TAIL_RE = re.compile(
     r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former"
     r"|[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s+(?:of|at|for))\b[^,;]{0,120})$"
 )
+# A cue inside a relative clause opened after a name: "Mayor Park, who had threatened a veto, …".
+_RELATIVE_OPEN_RE = re.compile(r",\s+(?:who|which)\b[^,;.]*$")
 _POST_VERB_SKIP_RE = re.compile(
     r"\s*,?\s*(?:"
     rf"{_TIME_EXPR}"
     rf"|{_PP_EXPR}"
     r"|(?:also|later|then|again|repeatedly|publicly|privately|separately|flatly|bluntly)"
     r"|(?:to\s+)?reporters|to\s+(?:the\s+)?(?:media|press|journalists|supporters|the\s+crowd|the\s+audience)"
-    r"|(?:to\s+)?(?:him|her|them|us|me)"
+    r"|(?:to\s+)?(?:him|them|us|me)|to\s+her|her(?=\s*,|\s+that\b)"  # "said her group …": her owns the noun
     r")\b,?"
 )
 _OPENING_PARTICIPLES = _words(

@@ -1262,3 +1262,28 @@ def test_extract_named_addressee_before_an_interview_phrase_keeps_the_date() -> 
     [paraphrase] = [p for p in extract_quotes(HEAD + text, FRI) if p.kind == "paraphrase"]
     assert paraphrase.quote == "the port would reopen by the end of the year"
     assert (paraphrase.speaker, paraphrase.said_on) == ("Ana Ruiz", date(2024, 7, 9))
+
+
+def test_extract_her_after_said_owns_the_noun() -> None:
+    [paraphrase] = [
+        p
+        for p in extract_quotes(HEAD + "Moore said her group would keep pushing for rail.", FRI)
+        if p.kind == "paraphrase"
+    ]
+    assert paraphrase.quote == "her group would keep pushing for rail"
+
+
+def test_extract_title_in_apposition_after_an_inverted_cue() -> None:
+    q = only('"We were promised rail," said Janet Moore, president of the Springfield Riders Union.')
+    assert (q.speaker, q.speaker_title) == ("Janet Moore", "president of the Springfield Riders Union")
+    q = only('"We were promised rail," said Janet Moore, who leads the union.')
+    assert (q.speaker, q.speaker_title) == ("Janet Moore", None)
+
+
+def test_extract_paraphrase_in_a_relative_clause_ends_with_the_clause() -> None:
+    text = "Mayor Linda Park, who said last week that fares would rise next year, voted against the plan."
+    [paraphrase] = [p for p in extract_quotes(HEAD + text, FRI) if p.kind == "paraphrase"]
+    assert (paraphrase.quote, paraphrase.speaker) == ("fares would rise next year", "Linda Park")
+    vetoed = 'Mayor Linda Park, who had threatened a veto, called the vote "a compromise I can live with."'
+    found = extract_quotes(HEAD + vetoed, FRI)
+    assert [(q.kind, q.quote) for q in found] == [("partial", "a compromise I can live with.")]
