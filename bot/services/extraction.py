@@ -882,7 +882,8 @@ class _Extractor:
         self._given_name_cache: dict[str, bool] = {}
         self._pre_verb_skips: dict[tuple[int, int], re.Match[str] | None] = {}
         self.mentions: list[_Speaker] = []  # every named mention in text order
-        self.statement_issuers: list[tuple[int, _Speaker, date | None]] = []
+        # (where, who, when, what kind of document: "statement", "letter", …)
+        self.statement_issuers: list[tuple[int, _Speaker, date | None, str]] = []
         self._pending_addressee: _Speaker | None = None
         self._collect_mentions()
 
@@ -1646,8 +1647,8 @@ class _Extractor:
         # "the spokesman", and a possessive owner ("Clinton's campaign manager") is as definite
         definite = bool(words) and (words[0] in ("the", "this", "that") or _is_possessive(words[0]))
         if definite and head in _DOCUMENT_NOUNS:
-            for pos, issuer, _when in reversed(self.statement_issuers):
-                if pos < sp.pos:
+            for pos, issuer, _when, kind in reversed(self.statement_issuers):
+                if pos < sp.pos and kind == _document_kind(head):  # "the letter" is not the last statement
                     return _Speaker(issuer.name, issuer.kind, issuer.title, True, sp.pos)
         if definite:
             modifiers = set(words[1:-1])
@@ -2616,8 +2617,10 @@ class _Extractor:
         for m in _STATEMENT_ISSUE_RE.finditer(self.masked):
             sent = self._sentence_at(m.start())
             cues = self._cues_in(m.end(), sent.end)
-            end = cues[0].start if cues else m.start()
-            found = self._np_backward(sent.start, end) if cues else self._np_backward(sent.start, m.start())
+            # "X issued a statement saying …" (cue after), "X said in a statement that …" (cue just before)
+            before = self._cues_in(sent.start, m.start()) if not cues else []
+            end = cues[0].start if cues else before[-1].start if before else m.start()
+            found = self._np_backward(sent.start, end)
             if found is None:
                 continue
             sp = self._speaker_from_np(found[0])
@@ -2625,7 +2628,7 @@ class _Extractor:
                 continue
             hits = _dates_in(self.masked, found[1], (cues[0].end if cues else m.end()) + 20, self.published)
             when = hits[0].value if hits else None
-            self.statement_issuers.append((m.start(), sp, when))
+            self.statement_issuers.append((m.start(), sp, when, _document_kind(m.group().split()[-1])))
 
     def _colon_cue_after(self, q: _RawQuote, att: _Attribution | None) -> tuple[int, _Attribution] | None:
         """A paragraph ending in 'X said:' hands its speaker to a quotation opening the next one."""
@@ -3482,7 +3485,7 @@ class _Extractor:
         cue_sent = self._sentence_at(att.cue_start)
         subject = self.masked[cue_sent.start : att.cue_start].lower()
         if re.search(r"\b(?:the|that|this)\s+(?:" + "|".join(_DOCUMENT_NOUNS) + r")\b", subject):
-            for pos, issuer, when in reversed(self.statement_issuers):
+            for pos, issuer, when, _kind in reversed(self.statement_issuers):
                 if pos < att.cue_start and issuer.name == att.speaker.name:
                     return when, True
         # the same speaker's previous quotation, adjacent in the text, fixes the occasion
@@ -4134,6 +4137,14 @@ _ADDRESSEE_BREAKS = (
     | _SPEECH_VERBS
     | _words("that it he she they we i there this these those not no what how why when if whether")
 )
+
+
+def _document_kind(noun: str) -> str:
+    """What a document noun names, so that "the statement" finds the last statement and not the last letter."""
+    noun = noun.lower()
+    return "statement" if noun in ("statement", "release", "readout") else noun
+
+
 _STATEMENT_ISSUE_RE = re.compile(
     r"\b(?:in|issued|released|put\s+out|published|posted)\s+(?:a|an|the|its|his|her|their)\s+"
     r"(?:[\w\-]+\s+){0,2}?(?:statement|release|letter|report|memo|tweet|post|email|readout)\b"

@@ -1287,3 +1287,19 @@ def test_extract_paraphrase_in_a_relative_clause_ends_with_the_clause() -> None:
     vetoed = 'Mayor Linda Park, who had threatened a veto, called the vote "a compromise I can live with."'
     found = extract_quotes(HEAD + vetoed, FRI)
     assert [(q.kind, q.quote) for q in found] == [("partial", "a compromise I can live with.")]
+
+
+def test_extract_the_statement_said_after_said_in_a_statement() -> None:
+    text = (
+        "The White House said in a statement that Biden would sign the bill. "
+        '"The president thanks the majority," the statement said.'
+    )
+    assert only(text).speaker == "White House"
+
+
+def test_extract_the_letter_is_not_the_last_statement() -> None:
+    text = (
+        "Mayor Ana Ruiz issued a statement on Monday. A group of parents sent a letter to the board. "
+        '"Our children deserve better," the letter said.'
+    )
+    assert only(text).speaker != "Ana Ruiz"
