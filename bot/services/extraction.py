@@ -1357,11 +1357,11 @@ class _Extractor:
 
     @staticmethod
     def _role_noun_before_name(toks: Sequence[_Token], j: int, start_j: int) -> bool:
-        """An agent noun between a capitalised modifier and a full name: "Oscar winner Jane Roe"."""
+        """An agent noun right before a full name, after a capitalised or title modifier or nothing: "Oscar
+        winner Jane Roe", "former engineer Jane Roe", "said engineer Jane Roe"."""
         low = toks[j].low
         return (
-            j > start_j
-            and toks[j - 1].is_cap
+            (j == start_j or toks[j - 1].is_cap or toks[j - 1].low in _TITLE_MODIFIERS)
             and j + 2 < len(toks)
             and toks[j + 1].is_cap
             and toks[j + 2].is_cap
@@ -2378,6 +2378,10 @@ class _Extractor:
                     np = named  # "said another user, Jo Bayer": the name in apposition
             elif np is not None and not np[0].named:
                 np = self._self_named(toks, np)
+            elif np is None and toks:
+                described = self._described_name_after(toks)  # "said retired teacher Dana Liu"
+                if described is not None:
+                    np = principal = described  # already a speaker, title included
             if np is not None:
                 sp = np[0] if principal is not None else self._speaker_from_np(np[0])
                 sp = self._with_trailing_title(sp, toks, np[1], sent.end)
@@ -2483,13 +2487,16 @@ class _Extractor:
         return np[0], np[0].pos, None
 
     def _described_name_after(self, toks: Sequence[_Token]) -> tuple[_Speaker, int] | None:
-        """'according to conservative talk radio host Rush Limbaugh': plain words, then a titled name."""
+        """'according to conservative talk radio host Rush Limbaugh', 'said retired teacher Dana Liu': plain
+        words, then a titled or full name; the plain words join the title as written."""
         for k in range(1, min(4, len(toks))):
             if not re.fullmatch(r"[a-z][a-z-]+", toks[k - 1].text) or toks[k - 1].low in _NON_NAME_WORDS:
                 return None
-            if toks[k].low in _ROLE_OR_TITLE_WORDS and not toks[k].is_cap:
+            role = toks[k].low in _ROLE_OR_TITLE_WORDS and not toks[k].is_cap
+            full_name = toks[k].is_cap and k + 1 < len(toks) and toks[k + 1].is_cap
+            if role or full_name:
                 np = self._np_forward(toks, k, allow_description=False)
-                if np is not None and np[0].named and np[0].kind == "person" and np[0].title:
+                if np is not None and np[0].named and np[0].kind == "person" and (np[0].title or full_name):
                     title = self.text[toks[0].start : np[0].pos].strip()
                     return replace(np[0], title=title), np[1]
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.services.extraction import ProposedQuote, extract_quotes
 
 FRI = date(2024, 7, 12)
@@ -1303,3 +1305,16 @@ def test_extract_the_letter_is_not_the_last_statement() -> None:
         '"Our children deserve better," the letter said.'
     )
     assert only(text).speaker != "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ('"They are firing people," wrote former engineer Dana Liu in a post.', "former engineer"),
+        ('"They are firing people," said retired teacher Dana Liu.', "retired teacher"),
+        ('"They are firing people," said engineer Dana Liu.', "engineer"),
+    ],
+)
+def test_extract_plain_words_before_a_name_after_the_cue_are_the_title(text: str, title: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.speaker_title) == ("Dana Liu", title)
