@@ -1646,6 +1646,13 @@ class _Extractor:
         head = words[-1] if words else ""
         # "the spokesman", and a possessive owner ("Clinton's campaign manager") is as definite
         definite = bool(words) and (words[0] in ("the", "this", "that") or _is_possessive(words[0]))
+        owner_words = desc.split()[1:-1]
+        if definite and head in _DOCUMENT_NOUNS and owner_words and all(w[:1].isupper() for w in owner_words):
+            # "the IMF report stated": the named owner of the document speaks through it
+            named = self._canonical(_Speaker(" ".join(owner_words), None, None, True, sp.pos))
+            if named.kind is None:
+                named = replace(named, kind="organisation")
+            return named
         if definite and head in _DOCUMENT_NOUNS:
             for pos, issuer, _when, kind in reversed(self.statement_issuers):
                 if pos < sp.pos and kind == _document_kind(head):  # "the letter" is not the last statement
@@ -2196,6 +2203,14 @@ class _Extractor:
                     )
                 ):
                     continue  # a noun ("Trump's tweet", "the call"), not a speech verb
+                if (
+                    n > 1
+                    and low in _NOUN_LIKE_CUES
+                    and toks[n - 2].low in ("the", "a", "an", "this", "his", "her", "their", "its")
+                    and toks[n - 1].text.isalpha()
+                    and not toks[n - 1].low.endswith("s")
+                ):
+                    continue  # "a LinkedIn post", "the final report": a noun ("the workers claim" stays a verb)
                 if t.is_cap and n > 0 and toks[n - 1].text not in ('"', "“", "''", ".", ":"):
                     continue  # "Fox News Sunday", "Says Who"
                 if self._is_passive(toks, n):
@@ -4075,6 +4090,7 @@ _PP_EXPR = (
     r"Instagram|X|television|TV|radio|CNN|MSNBC|Fox(?:\s+News)?|NBC|ABC|CBS|NPR|reporters|journalists|"
     r"response|reply|answer|court|filing|documents?|testimony|report|note|blog|website|book|memo|"
     r"readout|notice|communique|announcement)"
+    r"(?:\s+(?:post|posts|page|account|video|interview|show|feed|broadcast|livestream)\b)?"  # "a Facebook post"
     r"(?:\s+(?:with|to|on|for|at|in)\s+(?:[\w’'.\-]+\s+){0,4}?(?!(?:he|she|they|we|I)\b)[\w’'.\-]+)?"
 )
 _TIME_EXPR_RE = re.compile(rf"(?:{_TIME_EXPR})")
@@ -4085,8 +4101,8 @@ _PRE_VERB_SKIP_RE = re.compile(
     r"are|been|would|will|did|does|could|might|may|earlier|now|still|soon|initially|subsequently|already|never|always|just|"
     r"further|additionally|ultimately|finally|openly|not|has\s+long|has\s+repeatedly|has\s+since)|n't"
     r"|\b(?!(?:family|ally|rally|assembly|supply|bully|folly|anomaly|monopoly)\b)[a-z]{3,}ly\b"  # "cynically"
-    rf"|{_TIME_EXPR}"
-    rf"|{_PP_EXPR}"
+    rf"|\b(?:{_TIME_EXPR})"  # at a word start: "Pentagon statement" holds no "on statement"
+    rf"|\b(?:{_PP_EXPR})"
     r"|\([^()]{0,60}\)"
     # "Protesters marching through the streets chanted": a participle phrase after the subject
     r"|\b(?!(?:during|morning|evening|building|meeting|hearing|briefing|thing|something|nothing|anything|"
@@ -4103,6 +4119,10 @@ _PRE_VERB_SKIP_RE = re.compile(
 _APPOS_TAIL_RE = re.compile(
     r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former"
     r"|[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s+(?:of|at|for))\b[^,;]{0,120})$"
+)
+# Cue words that are also singular nouns: after a determiner and one more word they name a document or an act.
+_NOUN_LIKE_CUES = _words(
+    "post tweet report claim call promise pledge comment remark answer reply note vow boast warning response statement"
 )
 # A cue inside a relative clause opened after a name: "Mayor Park, who had threatened a veto, …".
 _RELATIVE_OPEN_RE = re.compile(r",\s+(?:who|which)\b[^,;.]*$")

@@ -1318,3 +1318,18 @@ def test_extract_the_letter_is_not_the_last_statement() -> None:
 def test_extract_plain_words_before_a_name_after_the_cue_are_the_title(text: str, title: str) -> None:
     q = only(text)
     assert (q.speaker, q.speaker_title) == ("Dana Liu", title)
+
+
+def test_extract_a_named_owners_document_speaks_for_its_owner() -> None:
+    assert only('"The impact remains unclear," the Pentagon statement said.').speaker == "Pentagon"
+
+
+def test_extract_noun_cue_after_determiner_and_modifier_is_not_a_cue() -> None:
+    text = '"They are firing people," wrote Dana Liu in a LinkedIn post that drew thousands of comments.'
+    found = extract_quotes(HEAD + text, FRI)
+    assert [(q.kind, q.speaker) for q in found] == [("direct", "Dana Liu")]
+
+
+def test_extract_platform_and_medium_are_skipped_before_the_content() -> None:
+    [paraphrase] = extract_quotes(HEAD + "Liu said in a Facebook post that the plan would fail.", FRI)
+    assert paraphrase.quote == "the plan would fail"
