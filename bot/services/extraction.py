@@ -2355,6 +2355,15 @@ class _Extractor:
             # "Trump, speaking at a rally on Saturday, called the indictment …": the comma closes a
             # parenthetical after the sentence's subject, not a fronted content clause
             inverted_ok = False
+        if inverted_ok and before is not None and before[0].named:
+            lead = _APPOSITIVE_LEAD_RE.fullmatch(self.masked, sent.start, before[1])
+            head = lead.group("head").lower() if lead else ""
+            if lead and (
+                head in _ROLE_OR_TITLE_WORDS or head in _ROLE_NOUNS or _AGENT_NOUN_RE.fullmatch(head)
+            ):
+                inverted_ok = (
+                    False  # "The largest shareholder, Vantage Capital, said …": a description, then who
+                )
         if before is not None and not inverted_ok:
             sp_raw, np_start, appositive = before
             sp = self._speaker_from_np(sp_raw)
@@ -2365,7 +2374,7 @@ class _Extractor:
             content = (content_start, sent.end)
             clause_start = self._clause_start(sent, np_start)
             rest = self.masked[content_start : sent.end].strip(" .!?\n\"”'’")
-            if clause_start < np_start and clause_start > sent.start and not re.search(r"\w", rest):
+            if clause_start < np_start and clause_start > sent.start and not _WORD_OR_MASK_RE.search(rest):
                 # "…, the Pentagon said.": the content comes first
                 content = (sent.start, clause_start)
                 date_region = (clause_start, sent.end)
@@ -4119,6 +4128,11 @@ _PRE_VERB_SKIP_RE = re.compile(
 _APPOS_TAIL_RE = re.compile(
     r"(?P<appos>,\s*(?:a|an|the|his|her|its|their|one|now|then|also|former"
     r"|[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s+(?:of|at|for))\b[^,;]{0,120})$"
+)
+# A description set before a name in apposition, opening the sentence: "The company's largest shareholder, ".
+_APPOSITIVE_LEAD_RE = re.compile(
+    r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[\w’']+['’]s)\s+(?:[\w’'\-]+\s+){0,4}?(?P<head>[a-z][\w’'\-]*)"
+    r"\s*,\s*"
 )
 # Cue words that are also singular nouns: after a determiner and one more word they name a document or an act.
 _NOUN_LIKE_CUES = _words(

@@ -1333,3 +1333,16 @@ def test_extract_noun_cue_after_determiner_and_modifier_is_not_a_cue() -> None:
 def test_extract_platform_and_medium_are_skipped_before_the_content() -> None:
     [paraphrase] = extract_quotes(HEAD + "Liu said in a Facebook post that the plan would fail.", FRI)
     assert paraphrase.quote == "the plan would fail"
+
+
+def test_extract_description_in_apposition_before_the_name_is_not_the_content() -> None:
+    [paraphrase] = extract_quotes(
+        HEAD + "The largest shareholder, Vantage Capital, said it backed the plan.", FRI
+    )
+    assert (paraphrase.speaker, paraphrase.quote) == ("Vantage Capital", "it backed the plan")
+    colon = 'The largest shareholder, Vantage Capital, posted on X: "We fully support the plan."'
+    assert [(q.kind, q.speaker) for q in extract_quotes(HEAD + colon, FRI)] == [("direct", "Vantage Capital")]
+    fronted = "The plan will fail, the Pentagon said."
+    assert [(q.quote, q.speaker) for q in extract_quotes(HEAD + fronted, FRI)] == [
+        ("The plan will fail", "Pentagon")
+    ]
