@@ -1256,6 +1256,9 @@ class _Extractor:
             and not (name[0].low in ("north", "south") and len(name) == 2)  # "South Korea"
         ):
             title.append(name.pop(0))
+        # "Meteorologist Sam Ortiz", "Resident Paul Nguyen" opening a sentence: a capitalised role noun
+        if len(name) >= 3 and _is_role_word(name[0].low) and all(t.is_cap for t in name[1:]):
+            title.append(name.pop(0))
         # "the Washington Post Trump": an organisation head inside the run ends the organisation
         for n in range(len(name) - 2, 0, -1):
             if name[n].low in _ORG_HEADS and n + 1 < len(name):
@@ -2087,6 +2090,15 @@ class _Extractor:
                 continue
             if low in _NAME_PARTICLES and k < len(toks) and _cap_then_particles(toks, k - 2):
                 k -= 1  # "Bill de Blasio", "Ursula von der Leyen"
+                continue
+            if (
+                not t.is_cap
+                and _is_role_word(low)
+                and k + 1 < len(toks)
+                and toks[k].is_cap
+                and toks[k + 1].is_cap
+            ):
+                k -= 1  # "…," meteorologist Sam Ortiz said
                 continue
             break
         k = self._coordinated_description_start(toks, k)
@@ -4178,6 +4190,11 @@ _ADDRESSEE_BREAKS = (
     | _SPEECH_VERBS
     | _words("that it he she they we i there this these those not no what how why when if whether")
 )
+
+
+def _is_role_word(low: str) -> bool:
+    """A common noun for a person's role ("resident", "meteorologist"), never a given name ("Carter")."""
+    return low in _ROLE_NOUNS or low in _PLACE_PERSON_NOUNS or (len(low) >= 7 and low.endswith("ist"))
 
 
 def _document_kind(noun: str) -> str:

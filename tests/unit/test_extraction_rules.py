@@ -1346,3 +1346,20 @@ def test_extract_description_in_apposition_before_the_name_is_not_the_content() 
     assert [(q.quote, q.speaker) for q in extract_quotes(HEAD + fronted, FRI)] == [
         ("The plan will fail", "Pentagon")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title"),
+    [
+        ('"People should prepare now," meteorologist Sam Ortiz said.', "Sam Ortiz", "meteorologist"),
+        ('Meteorologist Sam Ortiz said: "People should prepare now."', "Sam Ortiz", "Meteorologist"),
+        ('Resident Paul Nguyen said: "The whole street shook."', "Paul Nguyen", "Resident"),
+    ],
+)
+def test_extract_role_noun_before_a_full_name_is_the_title(text: str, speaker: str, title: str) -> None:
+    q = only(text)
+    assert (q.kind, q.speaker, q.speaker_title) == ("direct", speaker, title)
+
+
+def test_extract_given_name_ending_like_a_role_stays_in_the_name() -> None:
+    assert only('Walter Frederick Mondale said: "We must prepare."').speaker == "Walter Frederick Mondale"
