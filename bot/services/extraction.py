@@ -273,7 +273,8 @@ _ORG_HEADS = _words(
     gazette telegraph guardian newsweek reuters bloomberg afp ap tass interfax xinhua politico
     breitbart axios council caucus movement alliance network channel magazine newspaper daily radio
     television tv prosecutors prosecutor's regime guard guards military state-department
-    department's
+    department's capital partners holdings ventures industries airlines airways motors systems
+    technologies labs laboratories ltd llc plc gmbh ag sa
     """
 )
 _NEWS_AGENCIES = _words(

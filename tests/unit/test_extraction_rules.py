@@ -1363,3 +1363,8 @@ def test_extract_role_noun_before_a_full_name_is_the_title(text: str, speaker: s
 
 def test_extract_given_name_ending_like_a_role_stays_in_the_name() -> None:
     assert only('Walter Frederick Mondale said: "We must prepare."').speaker == "Walter Frederick Mondale"
+
+
+def test_extract_company_name_heads_make_an_organisation() -> None:
+    q = only('Vantage Capital said: "We fully support the plan."')
+    assert (q.speaker, q.speaker_kind) == ("Vantage Capital", "organisation")
