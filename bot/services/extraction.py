@@ -575,7 +575,29 @@ def extract_quotes(
     """
     if not text or not text.strip():
         return []
-    return _Extractor(text, published, outlet=outlet, url=url).run()
+    return _Extractor(_single_quotes_as_double(text), published, outlet=outlet, url=url).run()
+
+
+_DOUBLE_MARKS_RE = re.compile(r"[\"“”«»„]|''")
+_SINGLE_OPEN_RE = re.compile(r"(?:^|(?<=[\s(\[—–-]))‘")
+_SINGLE_CLOSE_RE = re.compile(r"(?<=\S)’(?=$|[\s.,;:!?)\]—–-])")
+
+
+def _single_quotes_as_double(text: str) -> str:
+    """British style quotes with ‘single marks’. In an article with no double marks at all, each ‘ that
+    opens a word and the last ’ that ends one before the next ‘ (or the paragraph's end) become “ and ”,
+    so "the players’ union" inside a quotation stays an apostrophe. One character each: offsets keep."""
+    if "‘" not in text or _DOUBLE_MARKS_RE.search(text):
+        return text
+    chars = list(text)
+    for p_start, p_end in _paragraphs(text):
+        opens = [m.start() for m in _SINGLE_OPEN_RE.finditer(text, p_start, p_end)]
+        for n, at in enumerate(opens):
+            limit = opens[n + 1] if n + 1 < len(opens) else p_end
+            closes = [m.start() for m in _SINGLE_CLOSE_RE.finditer(text, at + 1, limit)]
+            if closes:
+                chars[at], chars[closes[-1]] = "“", "”"
+    return "".join(chars)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2368,15 +2390,13 @@ class _Extractor:
             # "Trump, speaking at a rally on Saturday, called the indictment …": the comma closes a
             # parenthetical after the sentence's subject, not a fronted content clause
             inverted_ok = False
-        if inverted_ok and before is not None and before[0].named:
-            lead = _APPOSITIVE_LEAD_RE.fullmatch(self.masked, sent.start, before[1])
-            head = lead.group("head").lower() if lead else ""
-            if lead and (
-                head in _ROLE_OR_TITLE_WORDS or head in _ROLE_NOUNS or _AGENT_NOUN_RE.fullmatch(head)
-            ):
-                inverted_ok = (
-                    False  # "The largest shareholder, Vantage Capital, said …": a description, then who
-                )
+        if (
+            inverted_ok
+            and before is not None
+            and before[0].named
+            and self._appositive_lead(sent.start, before[1]) is not None
+        ):
+            inverted_ok = False  # "The largest shareholder, Vantage Capital, said …": a description, then who
         if before is not None and not inverted_ok:
             sp_raw, np_start, appositive = before
             sp = self._speaker_from_np(sp_raw)
@@ -2388,8 +2408,9 @@ class _Extractor:
             clause_start = self._clause_start(sent, np_start)
             rest = self.masked[content_start : sent.end].strip(" .!?\n\"”'’")
             if clause_start < np_start and clause_start > sent.start and not _WORD_OR_MASK_RE.search(rest):
-                # "…, the Pentagon said.": the content comes first
-                content = (sent.start, clause_start)
+                # "…, the Pentagon said.": the content comes first, before any description of the speaker
+                lead = self._appositive_lead(sent.start, np_start)
+                content = (sent.start, lead if lead is not None and lead > sent.start else clause_start)
                 date_region = (clause_start, sent.end)
             conf = 0.85 if sp.named else 0.6
             return _Attribution(
@@ -3344,7 +3365,28 @@ class _Extractor:
         lead = re.match(r"[\s,—–\-]*", self.masked[quote_end:])
         clause_start = quote_end + (lead.end() if lead else 0)
         first = min(att.cue_start, att.np_start if att.np_start >= 0 else att.cue_start)
-        return clause_start >= first
+        # '"…," the minister, Jane Roe, said': a description in apposition before the name
+        return clause_start >= first or self._appositive_lead(clause_start, first) is not None
+
+    def _appositive_lead(self, start: int, end: int) -> int | None:
+        """Where ``masked[start:end]`` ends in a description of a role set before a name ("The largest
+        shareholder, ", '"…," the party’s new leader, '), from ``start`` or after a quotation: its start."""
+        m = _APPOSITIVE_LEAD_RE.fullmatch(self.masked, start, end)
+        if m is None:
+            close = max(self.masked.rfind("”", start, end), self.masked.rfind('"', start, end))
+            if close >= start:
+                m = _APPOSITIVE_LEAD_RE.fullmatch(self.masked, close + 1, end)
+        if m is None:  # "The plan will fail, the defense minister, Jane Roe, said"
+            comma = self.masked.rfind(",", start, max(start, end - 2))
+            if comma > start:
+                m = _APPOSITIVE_LEAD_RE.fullmatch(self.masked, comma + 1, end)
+        if m is None:
+            return None
+        head = m.group("head").lower()
+        role = (
+            _is_role_word(head) or head in _ROLE_OR_TITLE_WORDS or _AGENT_NOUN_RE.fullmatch(head) is not None
+        )
+        return m.start() if role else None
 
     def _next_quote_start(self, q: _RawQuote) -> int | None:
         i = bisect.bisect_right(self.quote_opens, q.open_mark)
@@ -4144,7 +4186,7 @@ _APPOS_TAIL_RE = re.compile(
 )
 # A description set before a name in apposition, opening the sentence: "The company's largest shareholder, ".
 _APPOSITIVE_LEAD_RE = re.compile(
-    r"\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[\w’']+['’]s)\s+(?:[\w’'\-]+\s+){0,4}?(?P<head>[a-z][\w’'\-]*)"
+    r"\s*,?\s*(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[\w’']+['’]s)\s+(?:[\w’'\-]+\s+){0,4}?(?P<head>[a-z][\w’'\-]*)"
     r"\s*,\s*"
 )
 # Cue words that are also singular nouns: after a determiner and one more word they name a document or an act.

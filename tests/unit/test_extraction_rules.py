@@ -1368,3 +1368,24 @@ def test_extract_given_name_ending_like_a_role_stays_in_the_name() -> None:
 def test_extract_company_name_heads_make_an_organisation() -> None:
     q = only('Vantage Capital said: "We fully support the plan."')
     assert (q.speaker, q.speaker_kind) == ("Vantage Capital", "organisation")
+
+
+def test_extract_description_in_apposition_after_the_quotation() -> None:
+    text = "“We will not back down,” the party’s new leader, Jane Roe, said."
+    assert [(q.kind, q.speaker) for q in extract_quotes(HEAD + text, FRI)] == [("direct", "Jane Roe")]
+    fronted = "The plan will fail badly this year, the defense minister, Jane Roe, said."
+    [paraphrase] = extract_quotes(HEAD + fronted, FRI)
+    assert (paraphrase.quote, paraphrase.speaker) == ("The plan will fail badly this year", "Jane Roe")
+
+
+def test_extract_single_curly_quotation_marks_of_british_style() -> None:
+    text = "‘We won,’ Jane Roe said, ‘and the players’ union will win again.’"
+    found = extract_quotes(HEAD + text, FRI)
+    assert [(q.kind, q.speaker, q.quote) for q in found] == [
+        ("direct", "Jane Roe", "We won"),
+        ("direct", "Jane Roe", "and the players’ union will win again."),
+    ]
+    us_style = "Jane Roe said “we will win” and called it ‘historic’."
+    assert [q.quote for q in extract_quotes(HEAD + us_style, FRI) if q.kind != "paraphrase"] == [
+        "we will win"
+    ]
