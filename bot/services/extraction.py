@@ -444,6 +444,13 @@ _RELATIVE_DAY_RE = re.compile(
     r"\b(?P<rel>today|tonight|yesterday|this\s+(?:morning|afternoon|evening)|last\s+night|last\s+week)\b",
     re.IGNORECASE,
 )
+_ADDED_CLAUSE_RE = re.compile(
+    r",\s*(?:adding|saying|noting|explaining|arguing|insisting|warning|who|which)\b|\bthat\b"
+)
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_AGO_RE = re.compile(
+    r"\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven)\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE
+)
 _NOT_A_DATE_BEFORE = re.compile(r"(?:Super|Black|Good|Cyber|Ash|Easter|Palm|Fox\s+News|Meet\s+the)\s*$")
 
 _SCARE_PREFIX_RE = re.compile(
@@ -826,6 +833,10 @@ def _dates_in(text: str, start: int, end: int, published: date | None) -> list[_
         if m.group("mon") == "May" and not seg[m.end("mon") :].startswith(" "):
             continue
         hits.append(_DateHit(start + m.start(), value, True))
+    for m in _AGO_RE.finditer(seg):
+        n = _SMALL_NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
+        weeks = m.group("unit").lower().startswith("week")
+        hits.append(_DateHit(start + m.start(), published - timedelta(days=7 * n if weeks else n), not weeks))
     for m in _RELATIVE_DAY_RE.finditer(seg):
         rel = " ".join(m.group("rel").lower().split())
         if rel in ("yesterday", "last night"):
@@ -2741,13 +2752,15 @@ class _Extractor:
                     break  # '"…", the Associated Press reported': find the real speaker in the sentence
                 # the NP must start right after the quotation ("…," X said) or the cue must
                 if self._starts_clause(last_piece_end, att):
+                    # '"…," she said, adding that it began on Monday': the added clause has its own dates
+                    added = _ADDED_CLAUSE_RE.search(self.masked, att.cue_end, after_sent.end)
                     return (
                         _Attribution(
                             att.speaker,
                             att.cue,
                             att.cue_start,
                             att.cue_end,
-                            (last_piece_end, after_sent.end),
+                            (last_piece_end, added.start() if added else after_sent.end),
                             (q.spans[0][0], q.spans[-1][1]),
                             min(0.95, att.confidence + 0.07),
                             True,
@@ -4143,6 +4156,7 @@ _TIME_EXPR = (
     rf"|(?:on\s+)?(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
     r"|today|yesterday|tonight|this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week|month)"
     r"|earlier(?:\s+(?:this|that|in\s+the)\s+\w+)?|later|at\s+the\s+time"
+    r"|(?:\d{1,2}|an?|one|two|three|four|five|six|seven)\s+(?:days?|weeks?)\s+ago"
 )
 _PP_EXPR = (
     r"(?:in|at|during|on|via|through|over|before|after|from|to|with)\s+"

@@ -1389,3 +1389,16 @@ def test_extract_single_curly_quotation_marks_of_british_style() -> None:
     assert [q.quote for q in extract_quotes(HEAD + us_style, FRI) if q.kind != "paraphrase"] == [
         "we will win"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said_on"),
+    [
+        ('"The vote is rigged," Ana Ruiz said two days ago.', date(2024, 7, 10)),
+        ('Ana Ruiz said 3 days ago that "the vote is rigged."', date(2024, 7, 9)),
+        ('"The vote is rigged," Ana Ruiz said, adding that it began on Monday.', None),
+        ('"The vote is rigged," Ana Ruiz said on Monday, adding that it began in May.', date(2024, 7, 8)),
+    ],
+)
+def test_extract_days_ago_and_dates_of_an_added_clause(text: str, said_on: date | None) -> None:
+    assert only(text).said_on == said_on
