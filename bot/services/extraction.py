@@ -444,6 +444,8 @@ _RELATIVE_DAY_RE = re.compile(
     r"\b(?P<rel>today|tonight|yesterday|this\s+(?:morning|afternoon|evening)|last\s+night|last\s+week)\b",
     re.IGNORECASE,
 )
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+_ASKED_ABOUT = _words("about whether if why how what when where to on")
 _ADDED_CLAUSE_RE = re.compile(
     r",\s*(?:adding|saying|noting|explaining|arguing|insisting|warning|who|which)\b|\bthat\b"
 )
@@ -2261,6 +2263,11 @@ class _Extractor:
                     continue  # "Fox News Sunday", "Says Who"
                 if self._is_passive(toks, n):
                     continue  # "Mook was asked …": the subject is the one spoken to
+                nxt = toks[n + 1].low if n + 1 < len(toks) else ""
+                if low in ("agree", "agrees", "agreed") and nxt == "to":
+                    continue  # "agreed to a five-year contract": consented, not said
+                if low == "asked" and n > 0 and toks[n - 1].text == "," and nxt in _ASKED_ABOUT:
+                    continue  # "Brooks, asked about the signing, joked": a question put to him
                 out.append(t)
             elif low == "according" and n + 1 < len(toks) and toks[n + 1].low == "to":
                 out.append(t)
@@ -3381,6 +3388,11 @@ class _Extractor:
         # '"…," the minister, Jane Roe, said': a description in apposition before the name
         return clause_start >= first or self._appositive_lead(clause_start, first) is not None
 
+    def _only_quotation(self, start: int, end: int) -> bool:
+        """Whether ``masked[start:end]`` holds a quotation and punctuation only, no word of the reporter's."""
+        seg = self.masked[start:end]
+        return _MASK in seg and _WORD_CHAR_RE.search(seg) is None
+
     def _appositive_lead(self, start: int, end: int) -> int | None:
         """Where ``masked[start:end]`` ends in a description of a role set before a name ("The largest
         shareholder, ", '"…," the party’s new leader, '), from ``start`` or after a quotation: its start."""
@@ -3651,6 +3663,8 @@ class _Extractor:
                 m = _ADDING_THAT_RE.match(self.masked, cs, ce)
                 if m:
                     cs = m.end()  # '…," she said, adding that the plan would work': what she added
+                elif att.np_start > sent.start and self._only_quotation(sent.start, att.np_start):
+                    continue  # '"I'm home," Silva wrote on Instagram, alongside a photo': the quotation said it
                 if re.match(r"\s*(?:above|below)\b", self.masked[cue.end : cue.end + 8]):
                     continue  # 'the meter noted above, which …': a pointer in the text, not a statement
                 if cue.low.startswith("claim") and _CLAIMED_PRIZE_RE.match(self.masked, cs, ce):
@@ -4115,6 +4129,12 @@ def _appositive_title(appositive: str) -> str | None:
         return None
     if words[0].lower() in ("a", "an", "the"):
         words = words[1:]
+    if (
+        words
+        and words[0].lower().endswith(("ed", "ing"))
+        and words[0].lower() not in _TITLE_WORDS_OR_MODIFIERS
+    ):
+        return None  # "asked about the signing", "speaking at a rally": what the speaker did, not a title
     if not any(w.lower().strip(".,") in _TITLE_WORDS_OR_MODIFIERS for w in words):
         return None
     return " ".join(words) or None
@@ -4251,7 +4271,18 @@ _ADDRESSEE_BREAKS = (
 
 def _is_role_word(low: str) -> bool:
     """A common noun for a person's role ("resident", "meteorologist"), never a given name ("Carter")."""
-    return low in _ROLE_NOUNS or low in _PLACE_PERSON_NOUNS or (len(low) >= 7 and low.endswith("ist"))
+    return (
+        low in _ROLE_NOUNS
+        or low in _PLACE_PERSON_NOUNS
+        or low in _SPORT_ROLES
+        or (len(low) >= 7 and low.endswith("ist"))
+    )
+
+
+_SPORT_ROLES = _words(
+    "coach forward striker midfielder defender goalkeeper goalie quarterback pitcher catcher guard center "
+    "captain winger fullback linebacker receiver shortstop outfielder infielder jockey driver rider"
+)
 
 
 def _document_kind(noun: str) -> str:

@@ -1402,3 +1402,23 @@ def test_extract_single_curly_quotation_marks_of_british_style() -> None:
 )
 def test_extract_days_ago_and_dates_of_an_added_clause(text: str, said_on: date | None) -> None:
     assert only(text).said_on == said_on
+
+
+def test_extract_agreed_to_a_contract_is_not_speech() -> None:
+    text = "Marco Silva has agreed to a five-year contract worth $150 million with the club."
+    assert extract_quotes(HEAD + text, FRI) == []
+
+
+def test_extract_asked_about_after_a_comma_is_not_the_cue_nor_the_title() -> None:
+    q = only('Coach Dan Brooks, asked about the signing after practice, joked: "Now I have no excuses."')
+    assert (q.speaker, q.speaker_title) == ("Dan Brooks", "Coach")
+    assert [
+        p.kind for p in extract_quotes(HEAD + 'Coach Dan Brooks, asked about it, joked: "Fine."', FRI)
+    ] == ["direct"]
+
+
+def test_extract_no_paraphrase_beside_the_quotation_that_said_it() -> None:
+    text = '"I am home," Silva wrote on Instagram on Wednesday, alongside a photo of himself in the jersey.'
+    assert [q.kind for q in extract_quotes(HEAD + text, FRI)] == ["direct"]
+    added = '"We will win," Ana Ruiz said, adding that the team would train harder this winter.'
+    assert [q.kind for q in extract_quotes(HEAD + added, FRI)] == ["direct", "paraphrase"]
