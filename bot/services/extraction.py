@@ -4130,13 +4130,21 @@ def _appositive_title(appositive: str) -> str | None:
     if words[0].lower() in ("a", "an", "the"):
         words = words[1:]
     if (
-        words
+        len(words) > 1
+        and words[0].isalpha()
         and words[0].lower().endswith(("ed", "ing"))
-        and words[0].lower() not in _TITLE_WORDS_OR_MODIFIERS
+        and words[1].lower() in _ASKED_ABOUT | _words("at in with for after during before from by")
     ):
         return None  # "asked about the signing", "speaking at a rally": what the speaker did, not a title
-    if not any(w.lower().strip(".,") in _TITLE_WORDS_OR_MODIFIERS for w in words):
-        return None
+    for k, w in enumerate(words):
+        if k > 0 and w.lower() in ("who", "which", "that", "whose"):
+            words = words[:k]  # "official who runs Crosscut Strategies": the title ends at the clause
+            break
+    last = words[-1].lower().strip(".,") if words else ""
+    if not any(w.lower().strip(".,") in _TITLE_WORDS_OR_MODIFIERS for w in words) and not (
+        len(words) <= 4 and words[-1].isalpha() and (_is_role_word(last) or _AGENT_NOUN_RE.fullmatch(last))
+    ):
+        return None  # "a retired teacher" is a role as written; "a Democrat since 1990" is not a title
     return " ".join(words) or None
 
 
@@ -4275,9 +4283,15 @@ def _is_role_word(low: str) -> bool:
         low in _ROLE_NOUNS
         or low in _PLACE_PERSON_NOUNS
         or low in _SPORT_ROLES
-        or (len(low) >= 7 and low.endswith("ist"))
+        or low in _IST_ROLES
+        or low.endswith("ologist")  # "meteorologist"; "centrist", "socialist" describe views, not roles
     )
 
+
+_IST_ROLES = _words(
+    "scientist economist journalist activist strategist columnist novelist pianist artist chemist physicist "
+    "dentist therapist pharmacist psychiatrist specialist lobbyist cartoonist guitarist violinist"
+)
 
 _SPORT_ROLES = _words(
     "coach forward striker midfielder defender goalkeeper goalie quarterback pitcher catcher guard center "

@@ -1422,3 +1422,23 @@ def test_extract_no_paraphrase_beside_the_quotation_that_said_it() -> None:
     assert [q.kind for q in extract_quotes(HEAD + text, FRI)] == ["direct"]
     added = '"We will win," Ana Ruiz said, adding that the team would train harder this winter.'
     assert [q.kind for q in extract_quotes(HEAD + added, FRI)] == ["direct", "paraphrase"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ('"It works," said Jane Roe, a retired teacher.', "retired teacher"),
+        (
+            '"It works," said Jane Roe, a Washington-based developer and spokeswoman for the coalition.',
+            "Washington-based developer and spokeswoman for the coalition",
+        ),
+        ('"It works," Jane Roe, a former official who runs Crosscut Strategies, said.', "former official"),
+        (
+            '"It works," said Jane Roe, director of the centrist Urban-Brookings Tax Policy Center.',
+            "director of the centrist Urban-Brookings Tax Policy Center",
+        ),
+    ],
+)
+def test_extract_appositive_titles_as_written(text: str, title: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.speaker_title) == ("Jane Roe", title)
