@@ -1687,8 +1687,12 @@ class _Extractor:
         definite = bool(words) and (words[0] in ("the", "this", "that") or _is_possessive(words[0]))
         owner_words = desc.split()[1:-1]
         if definite and head in _DOCUMENT_NOUNS and owner_words and all(w[:1].isupper() for w in owner_words):
-            # "the IMF report stated": the named owner of the document speaks through it
-            named = self._canonical(_Speaker(" ".join(owner_words), None, None, True, sp.pos))
+            # "the IMF report stated", "the Duomo’s website": the named owner speaks through its document
+            owner = _strip_possessive(" ".join(owner_words))
+            expanded = self._acronym_expansion(owner) if owner.isupper() else None
+            if expanded is not None:
+                return _Speaker(expanded.name, expanded.kind, None, True, sp.pos)
+            named = self._canonical(_Speaker(owner, None, None, True, sp.pos))
             if named.kind is None:
                 named = replace(named, kind="organisation")
             return named

@@ -1442,3 +1442,11 @@ def test_extract_no_paraphrase_beside_the_quotation_that_said_it() -> None:
 def test_extract_appositive_titles_as_written(text: str, title: str) -> None:
     q = only(text)
     assert (q.speaker, q.speaker_title) == ("Jane Roe", title)
+
+
+def test_extract_owner_of_a_document_by_acronym_or_possessive() -> None:
+    text = (
+        'The International Monetary Fund (IMF) cut its forecast. "Risks remain high," the IMF report stated.'
+    )
+    assert only(text).speaker == "International Monetary Fund"
+    assert only('"The site became lively," the Duomo’s website says.').speaker == "Duomo"
