@@ -2256,13 +2256,19 @@ class _Extractor:
                 ):
                     continue  # a noun ("Trump's tweet", "the call"), not a speech verb
                 if (
-                    n > 1
+                    n > 0
                     and low in _NOUN_LIKE_CUES
-                    and toks[n - 2].low in ("the", "a", "an", "this", "his", "her", "their", "its")
                     and toks[n - 1].text.isalpha()
-                    and not toks[n - 1].low.endswith("s")
+                    and (
+                        toks[n - 1].low in _NOUN_CUE_MODIFIERS
+                        or (
+                            n > 1
+                            and toks[n - 2].low in ("the", "a", "an", "this", "his", "her", "their", "its")
+                            and not toks[n - 1].low.endswith("s")
+                        )
+                    )
                 ):
-                    continue  # "a LinkedIn post", "the final report": a noun ("the workers claim" stays a verb)
+                    continue  # "a LinkedIn post", "blog post", "the final report": a noun ("critics claim" stays)
                 if t.is_cap and n > 0 and toks[n - 1].text not in ('"', "“", "''", ".", ":"):
                     continue  # "Fox News Sunday", "Says Who"
                 if self._is_passive(toks, n):
@@ -4238,6 +4244,12 @@ _APPOSITIVE_LEAD_RE = re.compile(
 # Cue words that are also singular nouns: after a determiner and one more word they name a document or an act.
 _NOUN_LIKE_CUES = _words(
     "post tweet report claim call promise pledge comment remark answer reply note vow boast warning response statement"
+)
+# Words that make a noun of the cue after them: "blog post", "police report", "annual report".
+_NOUN_CUE_MODIFIERS = _words(
+    "blog news press police campaign annual final recent latest new official written social media weekly "
+    "monthly daily internal initial earlier previous special joint court facebook instagram linkedin twitter "
+    "x youtube tiktok truth substack radio television tv phone conference"
 )
 # A cue inside a relative clause opened after a name: "Mayor Park, who had threatened a veto, …".
 _RELATIVE_OPEN_RE = re.compile(r",\s+(?:who|which)\b[^,;.]*$")

@@ -1450,3 +1450,10 @@ def test_extract_owner_of_a_document_by_acronym_or_possessive() -> None:
     )
     assert only(text).speaker == "International Monetary Fund"
     assert only('"The site became lively," the Duomo’s website says.').speaker == "Duomo"
+
+
+def test_extract_blog_post_is_a_noun_but_critics_claim_is_a_verb() -> None:
+    post = 'I was asked about Ana Ruiz\'s recent blog post on "pragmatic interpretability." I said yes.'
+    assert [q for q in extract_quotes(HEAD + post, FRI) if q.kind != "paraphrase"] == []
+    [claim] = extract_quotes(HEAD + "Critics claim that the plan will fail next year.", FRI)
+    assert (claim.speaker, claim.quote) == ("Critics", "the plan will fail next year")
