@@ -4275,7 +4275,10 @@ _CLAIMED_PRIZE_RE = re.compile(
     r"(?:(?:first|second|third|\w+-\w+|overall|outright|narrow|comfortable|early|big|clear)\s+)?"
     r"(?:gold|silver|bronze|medals?|titles?|crown|trophy|cup|lead|seats?|places?|spot|pole)\b"
 )
-_ADDING_THAT_RE = re.compile(r"(?:adding|noting|saying|stressing|insisting)\s+that\s+")
+_ADDING_THAT_RE = re.compile(
+    r"(?:adding|noting|saying|stressing|insisting|suggesting|arguing|explaining|warning)\s+(?:that\s+)?"
+    r"(?=(?:he|she|they|it|we|i|there|the|a|an|his|her|their|its|this|these|[A-Z])\b)"
+)
 # "told reporters that …", "tells MSNBC’s “Morning Joe” on Friday that …" (a quoted show title is masked).
 _ADDRESSEE_THAT_RE = re.compile(
     rf"\s+(?P<who>(?:[\w.&’'\-“”\"{_MASK}]+\s+){{0,3}}[\w.&’'\-“”\"{_MASK}]+)"

@@ -1457,3 +1457,12 @@ def test_extract_blog_post_is_a_noun_but_critics_claim_is_a_verb() -> None:
     assert [q for q in extract_quotes(HEAD + post, FRI) if q.kind != "paraphrase"] == []
     [claim] = extract_quotes(HEAD + "Critics claim that the plan will fail next year.", FRI)
     assert (claim.speaker, claim.quote) == ("Critics", "the plan will fail next year")
+
+
+def test_extract_participle_after_the_cue_gives_what_was_added() -> None:
+    text = '"It became personal," Ana Ruiz said, adding she would never vote for the plan.'
+    found = extract_quotes(HEAD + text, FRI)
+    assert [(q.kind, q.quote) for q in found] == [
+        ("direct", "It became personal"),
+        ("paraphrase", "she would never vote for the plan"),
+    ]
