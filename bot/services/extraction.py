@@ -4259,7 +4259,8 @@ _POST_VERB_SKIP_RE = re.compile(
     rf"|{_PP_EXPR}"
     r"|(?:also|later|then|again|repeatedly|publicly|privately|separately|flatly|bluntly)"
     r"|(?:to\s+)?reporters|to\s+(?:the\s+)?(?:media|press|journalists|supporters|the\s+crowd|the\s+audience)"
-    r"|(?:to\s+)?(?:him|them|us|me)|to\s+her|her(?=\s*,|\s+that\b)"  # "said her group …": her owns the noun
+    r"|(?:to\s+)?(?:him|them|us|me)|to\s+her"
+    r"|her(?=\s*,|\s+(?:that|of|a|an|the|as|to|for|with|about|in|on|into|over|at|by|from|this|these)\b)"  # "said her group …": her owns the noun
     r")\b,?"
 )
 _OPENING_PARTICIPLES = _words(
