@@ -1879,8 +1879,27 @@ class _Extractor:
                 if confirmed is not None and (choice is None or confirmed.pos > choice[0]):
                     choice = (confirmed.pos, confirmed)
         if choice is None:
-            return None
+            return self._plural_subject_before(idx, sent.para) if plural else None
         return self._canonical(choice[1], gender=gender)
+
+    def _plural_subject_before(self, idx: int, para: int) -> _Speaker | None:
+        """'The researchers followed 120,000 adults. They cautioned that …': a plural description opening one
+        of the two sentences before, in this paragraph or the one before."""
+        for back in range(idx - 1, max(-1, idx - 3), -1):
+            s = self.sentences[back]
+            if s.para < para - 1:
+                break
+            toks = self._tokens_in(s.start, s.end)
+            np = self._np_forward(toks, 0, allow_description=True) if toks else None
+            if np is not None and not np[0].named and _is_plural_description(np[0].name):
+                head = _description_head(np[0].name)
+                if (
+                    _is_role_word(head.rstrip("s"))
+                    or head in _ROLE_NOUNS
+                    or _AGENT_NOUN_RE.fullmatch(head[:-1])
+                ):
+                    return np[0]
+        return None
 
     def _owner_before_noun(self, ment: _Speaker) -> bool:
         """A possessive owner ("Harbin's fate"), or a name that only a preposition or "that" governs

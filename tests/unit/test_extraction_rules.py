@@ -1466,3 +1466,12 @@ def test_extract_participle_after_the_cue_gives_what_was_added() -> None:
         ("direct", "It became personal"),
         ("paraphrase", "she would never vote for the plan"),
     ]
+
+
+def test_extract_they_after_a_plural_role_description() -> None:
+    text = 'The researchers followed adults for a decade. "We cannot prove a cause," they wrote.'
+    assert only(text).speaker == "The researchers"
+    prices = (
+        "The prices rose sharply on Monday. They said the strike would continue until the end of the year."
+    )
+    assert extract_quotes(HEAD + prices, FRI) == []
