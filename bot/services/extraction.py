@@ -2449,6 +2449,11 @@ class _Extractor:
             sp = self._speaker_from_np(sp_raw)
             if appositive and sp.title is None and sp.kind == "person":
                 sp = _Speaker(sp.name, sp.kind, _appositive_title(appositive), sp.named, sp.pos)
+            lead = self._appositive_lead(sent.start, np_start) if sp.named and sp.title is None else None
+            if lead is not None and sp.kind == "person":
+                # "Diaz's spokesperson, Lena Park, said", '"…," the minister, Jane Roe, said': the title before
+                written = re.sub(r"^(?:the|a|an)\s+", "", self.text[lead:np_start].strip(" ,\n"), flags=re.I)
+                sp = _Speaker(sp.name, sp.kind, written or None, sp.named, sp.pos)
             content_start = self._content_start_after(cue, sent)
             date_region = (sent.start, content_start)
             content = (content_start, sent.end)

@@ -1475,3 +1475,10 @@ def test_extract_they_after_a_plural_role_description() -> None:
         "The prices rose sharply on Monday. They said the strike would continue until the end of the year."
     )
     assert extract_quotes(HEAD + prices, FRI) == []
+
+
+def test_extract_description_before_the_name_in_apposition_is_the_title() -> None:
+    q = only("“We will not back down,” the minister, Jane Roe, said on Monday.")
+    assert (q.speaker, q.speaker_title) == ("Jane Roe", "minister")
+    [p] = extract_quotes(HEAD + "Diaz's spokesperson, Lena Park, said the mayor stood by her remarks.", FRI)
+    assert (p.speaker, p.speaker_title) == ("Lena Park", "Diaz's spokesperson")
