@@ -479,7 +479,7 @@ _DATELINE_RE = re.compile(
     r"^[A-Z][A-Z .,'’\-]{2,40}(?:\([^)]{0,40}\))?\s*[-–—]+\s*|^\([A-Za-z ]{2,30}\)\s*[-–—]?\s*"
 )
 _CAPTION_RE = re.compile(
-    r"^(?:photo|image|caption|file photo|pictured|video|graphic)\s*[:|]"
+    r"^[(\[]?(?:(?:AP|AFP|Reuters|Getty)\s+)?(?:photo|image|caption|file photo|pictured|video|graphic)s?\s*[:|]"
     r"|\((?:AP|Reuters|AFP|Getty)[^)]*\)\s*$",
     re.IGNORECASE,
 )

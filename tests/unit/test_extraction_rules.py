@@ -1482,3 +1482,16 @@ def test_extract_description_before_the_name_in_apposition_is_the_title() -> Non
     assert (q.speaker, q.speaker_title) == ("Jane Roe", "minister")
     [p] = extract_quotes(HEAD + "Diaz's spokesperson, Lena Park, said the mayor stood by her remarks.", FRI)
     assert (p.speaker, p.speaker_title) == ("Lena Park", "Diaz's spokesperson")
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        '(Photo: Residents wade through water. "It was like a river in my kitchen," one resident said.)',
+        "[Video: FULL SPEECH: President Obama Speech at the Black Caucus (9/17/16) Watch on YouTube.]",
+    ],
+)
+def test_extract_bracketed_captions_are_left_out(caption: str) -> None:
+    text = f'{caption}\n\n"We will rebuild," Mr. Obama said on Saturday.'
+    found = extract_quotes(HEAD + text, FRI)
+    assert [(q.quote, q.speaker) for q in found] == [("We will rebuild", "Obama")]
