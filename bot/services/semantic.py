@@ -166,6 +166,12 @@ class SentenceTransformerScorer:
             return np.zeros((0, self._dim), dtype=np.float32)
         return np.asarray(np.vstack(rows), dtype=np.float32)
 
+    def embed_query(self, text: str) -> _Array:
+        """A claim's normalised embedding; claims stay out of both caches."""
+        with self._lock:
+            vector = self._encode([text])[0]
+        return self._np.asarray(vector, dtype=self._np.float32)
+
     def dense_store(self) -> DenseStore:
         """A new, empty per-guild embedding store for one ``MatchIndex``."""
         return NumpyDenseStore(self)
@@ -220,6 +226,10 @@ class SentenceTransformerScorer:
 
 class _Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> _Array: ...
+
+    def embed_query(self, text: str) -> _Array:
+        """A claim's embedding; claims are not cached."""
+        ...
 
 
 class _GuildMatrix:
@@ -343,7 +353,7 @@ class NumpyDenseStore:
         guild = self._guilds.get(guild_id)
         if guild is None or not guild.rows:
             return [], {}
-        vector = self._embedder.embed([query])[0]
+        vector = self._embedder.embed_query(query)
         with self._lock:
             return guild.search(vector, limit, also)
 

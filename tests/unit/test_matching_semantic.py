@@ -126,6 +126,9 @@ class FakeEmbedder:
         matrix = self.np.asarray(rows, dtype=self.np.float32)
         return matrix / self.np.linalg.norm(matrix, axis=1, keepdims=True)
 
+    def embed_query(self, text: str) -> object:
+        return self.embed([text])[0]  # type: ignore[index]
+
     def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
         vectors = self.embed([query, *texts])
         return [float(vectors[0] @ v) for v in vectors[1:]]

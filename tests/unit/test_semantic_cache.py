@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.services.matching import IndexedStatement, MatchIndex
 from bot.services.semantic import EmbeddingCache
 from bot.settings import DEFAULT_SEMANTIC_CACHE, load_settings
 
@@ -76,5 +77,10 @@ def test_real_scorer_embeds_a_statement_once_across_restarts(tmp_path: Path) -> 
     sims = restarted.similarities("the bridge opens in spring", texts)
     assert encoded == ["the bridge opens in spring"]  # only the claim, which is never stored
     assert sims[0] > sims[1]
+    index = MatchIndex(semantic=restarted)
+    index.add_many(
+        [IndexedStatement(statement_id=i, guild_id=1, number=i, text=t) for i, t in enumerate(texts)]
+    )
+    assert index.search(1, "when does the bridge open")[0].statement_id == 0
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM embeddings").fetchone() == (2,)  # the statements, no claim
