@@ -2492,6 +2492,16 @@ class _Extractor:
                 described = self._described_name_after(toks)  # "said retired teacher Dana Liu"
                 if described is not None:
                     np = principal = described  # already a speaker, title included
+            if np is not None and principal is None and _is_possessive(toks[np[1] - 1].text):
+                owned = self._owned_role_then_name(toks, np[1])
+                if owned is not None:
+                    np = principal = owned  # "said Spain's migration minister, Elma Saiz"
+            elif (
+                np is None and len(toks) > 2 and toks[0].low in _DETERMINERS and _is_possessive(toks[1].text)
+            ):
+                owned = self._owned_role_then_name(toks, 2)
+                if owned is not None:
+                    np = principal = owned  # "said the company's chief executive, Tim Cook"
             if np is not None:
                 sp = np[0] if principal is not None else self._speaker_from_np(np[0])
                 sp = self._with_trailing_title(sp, toks, np[1], sent.end)
@@ -2524,6 +2534,21 @@ class _Extractor:
                     np_start,
                 )
         return None
+
+    def _owned_role_then_name(self, toks: Sequence[_Token], j: int) -> tuple[_Speaker, int] | None:
+        """After an owner ("Spain's"), plain role words, a comma and a person's name: that person, with the
+        whole description as the title ("Spain's migration minister")."""
+        k = j
+        while k < len(toks) and k - j < 4 and re.fullmatch(r"[a-z][a-z-]*", toks[k].text):
+            k += 1
+        role = k > j and (_is_role_word(toks[k - 1].low) or toks[k - 1].low in _ROLE_OR_TITLE_WORDS)
+        if not role or k + 1 >= len(toks) or toks[k].text != ",":
+            return None
+        named = self._np_forward(toks, k + 1, allow_description=False)
+        if named is None or not named[0].named or named[0].kind != "person":
+            return None
+        first = toks[1] if toks[0].low in ("the", "a", "an") else toks[0]
+        return replace(named[0], title=self.text[first.start : toks[k - 1].end]), named[1]
 
     def _with_trailing_title(self, sp: _Speaker, toks: Sequence[_Token], j: int, end: int) -> _Speaker:
         """'said Janet Moore, president of the riders' union.': the appositive after a named person is the

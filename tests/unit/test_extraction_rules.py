@@ -1495,3 +1495,23 @@ def test_extract_bracketed_captions_are_left_out(caption: str) -> None:
     text = f'{caption}\n\n"We will rebuild," Mr. Obama said on Saturday.'
     found = extract_quotes(HEAD + text, FRI)
     assert [(q.quote, q.speaker) for q in found] == [("We will rebuild", "Obama")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title"),
+    [
+        (
+            '"We worked for years," said Spain\'s migration minister, Elma Saiz.',
+            "Elma Saiz",
+            "Spain's migration minister",
+        ),
+        (
+            '"We worked hard," said the company\'s chief executive, Tim Cook.',
+            "Tim Cook",
+            "company's chief executive",
+        ),
+    ],
+)
+def test_extract_owned_role_then_name_after_the_cue(text: str, speaker: str, title: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.speaker_title) == (speaker, title)
