@@ -970,7 +970,7 @@ class _Extractor:
         quote_ends = []
         for q in self.quotes:
             e = q.spans[-1][1]
-            after = re.match(r"[ \t]+(?=[A-Z])", self.masked[q.close_mark : q.close_mark + 3])
+            after = re.match(r"[ \t]+(?=[A-Z\"“«])", self.masked[q.close_mark : q.close_mark + 3])
             if q.closed and self.text[e - 1 : e] == "." and after is not None:
                 quote_ends.append(q.close_mark + after.end())
             elif q.closed and self.text[e - 1 : e] in "?!" and after is not None:

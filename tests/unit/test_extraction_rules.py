@@ -1515,3 +1515,11 @@ def test_extract_bracketed_captions_are_left_out(caption: str) -> None:
 def test_extract_owned_role_then_name_after_the_cue(text: str, speaker: str, title: str) -> None:
     q = only(text)
     assert (q.speaker, q.speaker_title) == (speaker, title)
+
+
+def test_extract_quotation_ending_in_a_period_before_another_ends_the_sentence() -> None:
+    text = (
+        'Ana Ruiz hailed the agreement as "historic." "Europe has shown it can deliver," she told reporters.'
+    )
+    paraphrases = [q.quote for q in extract_quotes(HEAD + text, FRI) if q.kind == "paraphrase"]
+    assert all("Europe" not in p for p in paraphrases)
