@@ -742,6 +742,16 @@ def _find_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[_RawQuote]
     return quotes
 
 
+# A transcript line: "LEE: …", "SEN. MIKE LEE: …" opening a paragraph.
+_TRANSCRIPT_LINE_RE = re.compile(
+    r"[ \t]*(?P<tag>[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){0,3}):[ \t]+(?P<body>\S[^\n]*)"
+)
+_INTERVIEWER_TAGS = _words(
+    "moderator interviewer host q a question answer reporter reporters audience crosstalk unidentified"
+)
+_NOTICE_TAGS = _words(
+    "clarification correction update note editor's caption photo video source watch related breaking"
+)
 _TRANSCRIPT_TAG_RE = re.compile(r"\b[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,2}:\s")
 
 
@@ -2735,8 +2745,46 @@ class _Extractor:
             prev = (q, att, proposal)
             colon_speaker = self._colon_cue_after(q, att)
         results.extend(self._paraphrases(results))
+        results.extend(self._transcript_lines())
         results.sort(key=lambda r: (r.start, r.kind == "paraphrase"))
         return results
+
+    def _transcript_lines(self) -> list[ProposedQuote]:
+        """A pasted transcript ("LEE: It spends too much."): in an article with two or more such lines, each
+        speaker's line without quotation marks is their direct quotation; an interviewer's lines are left out."""
+        lines = []
+        for p_idx, (ps, pe) in enumerate(self.paras):
+            m = _TRANSCRIPT_LINE_RE.match(self.text, ps, pe)
+            if m is not None and p_idx not in self.skip_paras and m.group("tag").lower() not in _NOTICE_TAGS:
+                lines.append(m)
+        if len(lines) < 2:
+            return []
+        out: list[ProposedQuote] = []
+        for m in lines:
+            tag = " ".join(m.group("tag").split())
+            body_start, body_end = _trim(self.text, m.start("body"), m.end("body"))
+            body = self.text[body_start:body_end]
+            if tag.lower() in _INTERVIEWER_TAGS or _MARK_RE.search(body) or len(body.split()) < 3:
+                continue
+            name = " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in tag.split())
+            sp = self._canonical(_Speaker(name, None, None, True, m.start("tag")))
+            out.append(
+                ProposedQuote(
+                    quote=body,
+                    kind="direct",
+                    speaker=sp.name,
+                    speaker_kind=sp.kind or "person",
+                    speaker_title=sp.title if (sp.kind or "person") == "person" else None,
+                    said_on=None,
+                    confidence=0.6,
+                    start=body_start,
+                    end=body_end,
+                    spans=((body_start, body_end),),
+                    speaker_named=True,
+                    cue="transcript",
+                )
+            )
+        return out
 
     def _inner_proposals(self, q: _RawQuote, outer: ProposedQuote) -> list[ProposedQuote]:
         """Quotations inside a quotation: a transcript line's tag ('"PENCE: … “Shark Tank.”') or the outer speaker."""

@@ -1523,3 +1523,23 @@ def test_extract_quotation_ending_in_a_period_before_another_ends_the_sentence()
     )
     paraphrases = [q.quote for q in extract_quotes(HEAD + text, FRI) if q.kind == "paraphrase"]
     assert all("Europe" not in p for p in paraphrases)
+
+
+def test_extract_transcript_lines_of_the_interviewee() -> None:
+    text = (
+        "The following is a partial transcript of Sunday's interview with Sen. Mike Lee.\n\n"
+        "MODERATOR: Senator, will you vote for the budget?\n\n"
+        "LEE: I will not. It spends too much and it does nothing about the debt.\n\n"
+        "MODERATOR: Your own party supports it.\n\n"
+        "LEE: My party is wrong on this one."
+    )
+    found = extract_quotes(HEAD + text, FRI)
+    assert [(q.kind, q.speaker, q.quote) for q in found] == [
+        ("direct", "Mike Lee", "I will not. It spends too much and it does nothing about the debt."),
+        ("direct", "Mike Lee", "My party is wrong on this one."),
+    ]
+
+
+def test_extract_a_single_tagged_line_is_no_transcript() -> None:
+    text = "UPDATE: The story was changed to add a comment.\n\nRUIZ: We will rebuild the port."
+    assert extract_quotes(HEAD + text, FRI) == []
