@@ -4411,8 +4411,8 @@ _IST_ROLES = _words(
 )
 
 _SPORT_ROLES = _words(
-    "coach forward striker midfielder defender goalkeeper goalie quarterback pitcher catcher guard center "
-    "captain winger fullback linebacker receiver shortstop outfielder infielder jockey driver rider"
+    "coach forward striker midfielder defender goalkeeper goalie quarterback pitcher winger fullback linebacker "
+    "shortstop outfielder infielder jockey"
 )
 
 
