@@ -3737,12 +3737,22 @@ class _Extractor:
         for sent in self.sentences:
             if sent.para in self.skip_paras or self._link_line(sent):
                 continue  # "Related Posts: Zentra announces Q5 pedals": a link to a story, not a statement
-            cues = [c for c in self._cues_in(sent.start, sent.end) if c.low not in ("according",)]
+            cues = self._cues_in(sent.start, sent.end)
             for cue in cues:
                 att = self._attribute_at_cue(cue, sent)
-                if att is None or (self._is_news_agency(att.speaker) and len(cues) > 1):
+                if att is None or (
+                    self._is_news_agency(att.speaker) and (len(cues) > 1 or cue.low == "according")
+                ):
                     continue
                 cs, ce = att.content
+                if (
+                    cue.low == "according"
+                    and not att.speaker.named
+                    and att.speaker.name.lower().startswith(("a ", "an "))
+                ):
+                    continue  # "according to a statement", "according to a new poll": nobody in particular
+                if cue.low == "according" and not self.masked[sent.start : cue.start].strip():
+                    cs, ce = att.cue_end, sent.end  # "According to police, the suspect fled on foot."
                 cs, ce = self._trim_content(cs, ce, sent)
                 if _RELATIVE_OPEN_RE.search(self.masked, sent.start, cue.start) and cs >= cue.end:
                     # "Park, who had said that fares would rise, voted no": the clause ends at its comma

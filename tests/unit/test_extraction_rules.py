@@ -1543,3 +1543,18 @@ def test_extract_transcript_lines_of_the_interviewee() -> None:
 def test_extract_a_single_tagged_line_is_no_transcript() -> None:
     text = "UPDATE: The story was changed to add a comment.\n\nRUIZ: We will rebuild the port."
     assert extract_quotes(HEAD + text, FRI) == []
+
+
+def test_extract_according_to_gives_an_attributed_paraphrase() -> None:
+    [first] = extract_quotes(HEAD + "According to police, the suspect fled on foot toward the river.", FRI)
+    assert (first.kind, first.speaker, first.quote) == (
+        "paraphrase",
+        "police",
+        "the suspect fled on foot toward the river",
+    )
+    [last] = extract_quotes(HEAD + "The suspect fled on foot toward the river, according to police.", FRI)
+    assert (last.speaker, last.quote) == ("police", "The suspect fled on foot toward the river")
+    assert extract_quotes(HEAD + "According to Reuters, the talks collapsed late on Friday night.", FRI) == []
+    assert extract_quotes(HEAD + "According to a new poll, the mayor leads by ten points.", FRI) == []
+    quoted = '"We will win," according to Jane Roe, the union leader.'
+    assert [q.kind for q in extract_quotes(HEAD + quoted, FRI)] == ["direct"]
