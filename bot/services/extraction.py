@@ -446,6 +446,8 @@ _RELATIVE_DAY_RE = re.compile(
 )
 _WORD_CHAR_RE = re.compile(r"[^\W_]")
 _ASKED_ABOUT = _words("about whether if why how what when where to on")
+# "asked about …", "speaking at …": a participle phrase, not a title, when one of these follows it
+_PARTICIPLE_PREPOSITIONS = _ASKED_ABOUT | _words("at in with for after during before from by")
 _ADDED_CLAUSE_RE = re.compile(
     r",\s*(?:adding|saying|noting|explaining|arguing|insisting|warning|who|which)\b|\bthat\b"
 )
@@ -2551,7 +2553,7 @@ class _Extractor:
         k = j
         while k < len(toks) and k - j < 4 and re.fullmatch(r"[a-z][a-z-]*", toks[k].text):
             k += 1
-        role = k > j and (_is_role_word(toks[k - 1].low) or toks[k - 1].low in _ROLE_OR_TITLE_WORDS)
+        role = k > j and _is_role_or_title(toks[k - 1].low)
         if not role or k + 1 >= len(toks) or toks[k].text != ",":
             return None
         named = self._np_forward(toks, k + 1, allow_description=False)
@@ -3515,9 +3517,7 @@ class _Extractor:
         if m is None:
             return None
         head = m.group("head").lower()
-        role = (
-            _is_role_word(head) or head in _ROLE_OR_TITLE_WORDS or _AGENT_NOUN_RE.fullmatch(head) is not None
-        )
+        role = _is_role_or_title(head) or _AGENT_NOUN_RE.fullmatch(head) is not None
         return m.start() if role else None
 
     def _next_quote_start(self, q: _RawQuote) -> int | None:
@@ -4250,7 +4250,7 @@ def _appositive_title(appositive: str) -> str | None:
         len(words) > 1
         and words[0].isalpha()
         and words[0].lower().endswith(("ed", "ing"))
-        and words[1].lower() in _ASKED_ABOUT | _words("at in with for after during before from by")
+        and words[1].lower() in _PARTICIPLE_PREPOSITIONS
     ):
         return None  # "asked about the signing", "speaking at a rally": what the speaker did, not a title
     for k, w in enumerate(words):
@@ -4402,6 +4402,11 @@ _ADDRESSEE_BREAKS = (
     | _SPEECH_VERBS
     | _words("that it he she they we i there this these those not no what how why when if whether")
 )
+
+
+def _is_role_or_title(low: str) -> bool:
+    """A role noun ("resident") or a title word ("minister")."""
+    return _is_role_word(low) or low in _ROLE_OR_TITLE_WORDS
 
 
 def _is_role_word(low: str) -> bool:
